@@ -1,0 +1,50 @@
+"""Data sets used in the book: the running 2-D example and scikit-learn's 8x8 digits."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _checks
+
+#: Centres of the four clusters of the running example.
+CENTERS = np.array([[-2.0, -2.0], [-2.0, 2.0], [2.0, -2.0], [2.0, 2.0]])
+#: Standard deviation of every cluster (isotropic).
+CLUSTER_STD = 0.5
+
+
+def make_mixture(n: int, rng: np.random.Generator, centers=CENTERS, std: float = CLUSTER_STD):
+    """Draw ``n`` points from an equal-weight mixture of isotropic Gaussians.
+
+    Each point first picks a component uniformly at random, then is drawn from
+    N(centre, std^2 I). Returns ``(X, labels)``: X of shape (n, 2), labels of shape (n,) with the
+    component index of each point.
+    """
+    n = _checks.positive_int(n, "n")
+    std = _checks.positive_float(std, "std")
+    centers = _checks.finite_matrix(centers, "centers")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError("rng must be a numpy.random.Generator (use numpy.random.default_rng(seed))")
+    labels = rng.integers(0, len(centers), size=n)
+    X = centers[labels] + std * rng.standard_normal((n, centers.shape[1]))
+    return X, labels
+
+
+def mixture_log_density(X, centers=CENTERS, std: float = CLUSTER_STD) -> np.ndarray:
+    """Exact log p(x) of the equal-weight mixture for each row of X (shape (n,)), in nats."""
+    X = _checks.finite_matrix(X, "X", np.asarray(centers).shape[1])
+    std = _checks.positive_float(std, "std")
+    d2 = ((X[:, None, :] - np.asarray(centers)[None, :, :]) ** 2).sum(axis=2)
+    D = X.shape[1]
+    log_comp = -0.5 * d2 / std**2 - 0.5 * D * np.log(2 * np.pi * std**2)
+    m = log_comp.max(axis=1, keepdims=True)
+    return (m + np.log(np.exp(log_comp - m).mean(axis=1, keepdims=True)))[:, 0]
+
+
+def load_digits_01():
+    """scikit-learn's 8x8 digits (shipped with the package), pixels scaled to [0, 1].
+
+    Returns ``(X, labels)``: X of shape (1797, 64), labels of shape (1797,).
+    """
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    return digits.data / 16.0, digits.target.copy()

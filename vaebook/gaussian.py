@@ -1,0 +1,39 @@
+"""Closed-form facts about Gaussians that the book derives and the model uses."""
+from __future__ import annotations
+
+import numpy as np
+
+LOG_2PI = float(np.log(2.0 * np.pi))
+
+
+def log_normal_diag(x, mean, var):
+    """log N(x; mean, diag(var)), summed over the last axis.
+
+    Shapes broadcast; the result has the shape of ``x`` without its last axis.
+    """
+    x, mean, var = np.asarray(x, float), np.asarray(mean, float), np.asarray(var, float)
+    if np.any(var <= 0):
+        raise ValueError("var must be positive everywhere")
+    return -0.5 * np.sum(LOG_2PI + np.log(var) + (x - mean) ** 2 / var, axis=-1)
+
+
+def kl_diag_to_standard(mu, log_var):
+    r"""KL( N(mu, diag(exp(log_var))) || N(0, I) ) for each row, in nats.
+
+    The closed form derived in the book,
+    :math:`\tfrac12 \sum_j (\mu_j^2 + \sigma_j^2 - 1 - \log \sigma_j^2)`.
+    Inputs have shape (batch, latent_dim); the result has shape (batch,).
+    """
+    mu, log_var = np.asarray(mu, float), np.asarray(log_var, float)
+    if mu.shape != log_var.shape:
+        raise ValueError(f"mu and log_var must have the same shape, got {mu.shape} and {log_var.shape}")
+    return 0.5 * np.sum(mu**2 + np.exp(log_var) - 1.0 - log_var, axis=-1)
+
+
+def kl_normal_1d(mu_q, var_q, mu_p, var_p):
+    """KL( N(mu_q, var_q) || N(mu_p, var_p) ) for scalars or broadcastable arrays, in nats."""
+    mu_q, var_q = np.asarray(mu_q, float), np.asarray(var_q, float)
+    mu_p, var_p = np.asarray(mu_p, float), np.asarray(var_p, float)
+    if np.any(var_q <= 0) or np.any(var_p <= 0):
+        raise ValueError("variances must be positive")
+    return 0.5 * (np.log(var_p / var_q) + (var_q + (mu_q - mu_p) ** 2) / var_p - 1.0)

@@ -1,0 +1,82 @@
+"""Optimisers that act on parameter dicts.
+
+Both update a :class:`~vaebook.params.ParamDict` in place from a gradient dict with the same
+keys. When both are ParamDicts with the same layout, the update is one fused operation on the
+flat vectors (the fast path used in training); otherwise it loops over the keys.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _checks
+from .params import ParamDict
+
+
+def _pairs(params, grads):
+    if (type(params) is ParamDict and type(grads) is ParamDict
+            and (params.shapes is grads.shapes or params.shapes == grads.shapes)):
+        return ((params.vector, grads.vector),)
+    if set(params) != set(grads):
+        raise ValueError(
+            f"grads must have exactly the keys of params; missing {sorted(set(params) - set(grads))}, "
+            f"extra {sorted(set(grads) - set(params))}"
+        )
+    return [(params[k], np.asarray(grads[k])) for k in params]
+
+
+class SGD:
+    """Plain stochastic gradient descent: ``theta <- theta - lr * g``."""
+
+    def __init__(self, lr: float = 0.01):
+        self.lr = _checks.positive_float(lr, "lr")
+
+    def step(self, params, grads) -> None:
+        for p, g in _pairs(params, grads):
+            p -= self.lr * g
+
+    def __repr__(self):
+        return f"SGD(lr={self.lr})"
+
+
+class Adam:
+    """Adam (Kingma & Ba, 2015) with bias correction.
+
+    ``m <- b1 m + (1 - b1) g``, ``v <- b2 v + (1 - b2) g^2``,
+    ``theta <- theta - lr_t m / (sqrt(v) + eps_t)`` with the bias corrections folded into
+    ``lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)`` and ``eps_t = eps sqrt(1 - b2^t)``, which is the same
+    update as the textbook form.
+    """
+
+    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+        self.lr = _checks.positive_float(lr, "lr")
+        for name, b in (("beta1", beta1), ("beta2", beta2)):
+            if not 0.0 <= b < 1.0:
+                raise ValueError(f"{name} must be in [0, 1), got {b}")
+        self.beta1, self.beta2 = float(beta1), float(beta2)
+        self.eps = _checks.positive_float(eps, "eps")
+        self.t = 0
+        self._state = None
+
+    def step(self, params, grads) -> None:
+        pairs = _pairs(params, grads)
+        if self._state is None:
+            self._state = [(np.zeros_like(p), np.zeros_like(p), np.empty_like(p)) for p, _ in pairs]
+        self.t += 1
+        c2 = np.sqrt(1.0 - self.beta2**self.t)
+        lr_t = self.lr * c2 / (1.0 - self.beta1**self.t)
+        eps_t = self.eps * c2
+        for (p, g), (m, v, work) in zip(pairs, self._state):
+            m *= self.beta1
+            m += (1.0 - self.beta1) * g
+            v *= self.beta2
+            np.multiply(g, g, out=work)
+            work *= 1.0 - self.beta2
+            v += work
+            np.sqrt(v, out=work)
+            work += eps_t
+            np.divide(m, work, out=work)
+            work *= lr_t
+            p -= work
+
+    def __repr__(self):
+        return f"Adam(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
