@@ -12,5 +12,6 @@ from .model import (VAEConfig, decode, decoder_variance, elbo_terms, encode, ini
 from .optim import SGD, Adam
 from .params import ParamDict
 from .train import train
+from . import metrics, style
 
 __version__ = "0.1.0"

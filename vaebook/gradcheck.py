@@ -24,21 +24,19 @@ def numerical_gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
     return grad
 
 
-def relative_error(a, b, rel_floor: float = 1e-4) -> float:
-    """Largest entrywise relative error ``|a - b| / (|a| + |b|)``; 0 when equal.
+def relative_error(a, b) -> float:
+    """Relative difference of two arrays, ``||a - b|| / (||a|| + ||b||)`` (Euclidean norms).
 
-    Entries much smaller than the array's largest are measured against a floor of
-    ``rel_floor`` times that largest value: a central difference carries a rounding error of
-    about 1e-16 |f| / h, so it cannot resolve an entry of 1e-6 next to entries of 10, and
-    dividing by that entry alone would report noise as error.
+    0 when equal, 1 when opposite. Measured on the whole array rather than entry by entry:
+    a central difference carries a rounding error of about 1e-16 |f| / h in *every* entry, so
+    an entry that is tiny next to its neighbours cannot be resolved on its own, while the
+    array as a whole is resolved to about 1e-9 or better.
     """
     a, b = np.asarray(a, float), np.asarray(b, float)
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
-    if a.size == 0:
-        return 0.0
-    floor = max(rel_floor * max(np.abs(a).max(), np.abs(b).max()), 1e-300)
-    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)))
+    denom = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denom == 0.0 else float(np.linalg.norm(a - b) / denom)
 
 
 def check_gradients(f, params: dict, analytic: dict, h: float = 1e-5) -> dict[str, float]:
