@@ -1,0 +1,242 @@
+"""Library and widget tests for chapters 1-3: divergence, Monte Carlo, ELBO, autoencoder, widgets."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vaebook.autoencoder import codes, train_autoencoder
+from vaebook.data import make_mixture
+from vaebook.divergence import (bimodal_log_density, check_grid, fit_gaussian, integrate,
+                                kl_on_grid, normal_log_density)
+from vaebook.exact import LinearGaussian
+from vaebook.gaussian import kl_normal_1d
+from vaebook.montecarlo import isotropic_model, naive_log_evidence, naive_relative_variance
+from vaebook.variational import gaussian_q_elbo, kl_mvn
+
+GRID = np.linspace(-12.0, 12.0, 4001)
+
+
+# --- divergence ---------------------------------------------------------------------------------
+def test_kl_on_grid_matches_closed_form():
+    for mq, sq, mp, sp in [(0.0, 1.0, 1.0, 2.0), (1.5, 0.5, -1.0, 1.2), (0.3, 2.0, 0.0, 1.0)]:
+        g = np.linspace(-20.0, 20.0, 8001)  # wide: q's tails times log q/p matter at 1e-8
+        kl = kl_on_grid(normal_log_density(g, mq, sq), normal_log_density(g, mp, sp), g)
+        assert abs(kl - kl_normal_1d(mq, sq**2, mp, sp**2)) < 1e-8
+
+
+def test_integrate_is_exact_for_linear_functions():
+    assert abs(integrate(2 * GRID + 1, GRID) - 24.0) < 1e-10
+
+
+def test_bimodal_density_integrates_to_one_and_has_its_moments():
+    for d, w in [(0.0, 0.5), (4.0, 0.3)]:
+        p = np.exp(bimodal_log_density(GRID, d, w))
+        assert abs(integrate(p, GRID) - 1) < 1e-10
+        assert abs(integrate(GRID * p, GRID) - (w * (-d / 2) + (1 - w) * d / 2)) < 1e-10
+
+
+def test_forward_fit_matches_moments_and_reverse_fit_picks_a_mode():
+    log_p = bimodal_log_density(GRID, 6.0, 0.5, 0.6)
+    fwd = fit_gaussian(log_p, GRID, "forward")
+    assert abs(fwd["mean"]) < 1e-8 and abs(fwd["std"] - np.sqrt(9 + 0.36)) < 1e-6
+    rev = fit_gaussian(log_p, GRID, "reverse")
+    assert abs(abs(rev["mean"]) - 3.0) < 1e-3 and abs(rev["std"] - 0.6) < 1e-3
+    assert abs(rev["kl"] - np.log(2)) < 1e-3        # one of two well-separated halves
+    # each fit is optimal in its own direction: perturbing it increases the divergence
+    for m, s in [(rev["mean"] + 0.05, rev["std"]), (rev["mean"], rev["std"] * 1.05)]:
+        assert kl_on_grid(normal_log_density(GRID, m, s), log_p, GRID) > rev["kl"]
+    for m, s in [(0.1, fwd["std"]), (0.0, fwd["std"] * 0.95)]:
+        assert kl_on_grid(log_p, normal_log_density(GRID, m, s), GRID) > fwd["kl"]
+
+
+def test_reverse_fit_of_a_gaussian_is_the_gaussian():
+    rev = fit_gaussian(normal_log_density(GRID, 0.7, 1.3), GRID, "reverse")
+    assert abs(rev["mean"] - 0.7) < 1e-3 and abs(rev["std"] - 1.3) < 1e-3 and rev["kl"] < 1e-6
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: check_grid([0.0, 1.0]), "at least 3"),
+    (lambda: check_grid([0.0, 2.0, 1.0]), "increasing"),
+    (lambda: check_grid([0.0, np.nan, 1.0]), "NaN"),
+    (lambda: integrate(np.ones(5), np.linspace(0, 1, 4)), "length"),
+    (lambda: kl_on_grid(np.full(4, np.nan), np.zeros(4), np.arange(4.0)), "NaN"),
+    (lambda: normal_log_density(0.0, 0.0, -1.0), "std"),
+    (lambda: bimodal_log_density(GRID, -1.0), "separation"),
+    (lambda: bimodal_log_density(GRID, 1.0, weight=1.0), "weight"),
+    (lambda: fit_gaussian(bimodal_log_density(GRID, 1.0), GRID, "sideways"), "direction"),
+    (lambda: fit_gaussian(bimodal_log_density(GRID, 1.0)[:100], GRID[:100], "forward"), "integrate to 1"),
+])
+def test_divergence_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_kl_infinite_when_p_is_zero_where_q_is_not():
+    g = np.linspace(-1, 1, 11)
+    with pytest.raises(ValueError, match="infinite"):
+        kl_on_grid(np.zeros(11), np.where(g > 0, 0.0, -np.inf), g)
+
+
+# --- Monte Carlo ----------------------------------------------------------------------------------
+def test_naive_estimate_is_unbiased_and_its_variance_is_predicted():
+    model = isotropic_model(2)
+    x = np.ones((1, 2))
+    est = naive_log_evidence(model, x, 50, np.random.default_rng(0), n_repeats=4000)
+    ratio = np.exp(est - model.log_evidence(x)[0])
+    pred_var = naive_relative_variance(model, x) / 50
+    # mean within 5 standard errors of 1; variance within 15% of the prediction
+    assert abs(ratio.mean() - 1) < 5 * np.sqrt(pred_var / 4000)
+    assert abs(ratio.var() / pred_var - 1) < 0.15
+
+
+def test_relative_variance_closed_form_against_quadrature():
+    model = LinearGaussian.scalar(1.3, 0.2, 0.6)
+    z = np.linspace(-10, 10, 20001)
+    lik = np.exp(model.log_likelihood(0.9, z))
+    prior = np.exp(model.log_prior(z))
+    m2 = integrate(lik**2 * prior, z)
+    p = integrate(lik * prior, z)
+    assert abs(naive_relative_variance(model, 0.9) - (m2 / p**2 - 1)) < 1e-8
+
+
+def test_naive_estimate_float_and_product_structure():
+    model = isotropic_model(3, w=1.0, s=0.5)
+    # the isotropic model is J independent scalar models: log p(x) adds up over coordinates
+    scalar = LinearGaussian.scalar(1.0, 0.0, 0.5)
+    x = np.array([[0.5, -1.0, 2.0]])
+    assert abs(model.log_evidence(x)[0] - scalar.log_evidence(x[0]).sum()) < 1e-12
+    assert isinstance(naive_log_evidence(model, x, 10, np.random.default_rng(1)), float)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: naive_log_evidence(isotropic_model(2), np.ones((2, 2)), 10, np.random.default_rng(0)), "one data point"),
+    (lambda: naive_log_evidence(isotropic_model(2), np.ones((1, 2)), 0, np.random.default_rng(0)), "n_samples"),
+    (lambda: naive_log_evidence(isotropic_model(2), np.ones((1, 2)), 10, 0), "Generator"),
+    (lambda: naive_log_evidence(isotropic_model(2), np.ones((1, 3)), 10, np.random.default_rng(0)), "columns"),
+    (lambda: naive_relative_variance(isotropic_model(1), [[np.nan]]), "NaN"),
+    (lambda: isotropic_model(0), "latent_dim"),
+])
+def test_montecarlo_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+# --- ELBO on the exact model -----------------------------------------------------------------------
+def test_elbo_identity_and_bound():
+    rng = np.random.default_rng(3)
+    model = LinearGaussian(rng.standard_normal((3, 2)), rng.standard_normal(3), 0.8)
+    x = rng.standard_normal(3)
+    for _ in range(20):
+        t = gaussian_q_elbo(model, x, rng.standard_normal(2), np.exp(rng.standard_normal(2)))
+        assert abs(t["log_evidence"] - (t["elbo"] + t["gap"])) < 1e-10
+        assert t["elbo"] < t["log_evidence"]
+
+
+def test_elbo_expected_loglik_against_monte_carlo():
+    model = LinearGaussian.scalar(1.5, 0.3, 0.7)
+    t = gaussian_q_elbo(model, 1.1, [0.4], [0.25])
+    z = 0.4 + 0.5 * np.random.default_rng(0).standard_normal(200_000)
+    mc = model.log_likelihood(1.1, z).mean()
+    assert abs(mc - t["expected_loglik"]) < 0.01
+
+
+def test_elbo_equals_evidence_at_true_posterior():
+    model = LinearGaussian.scalar(1.0, 0.0, 0.7)
+    mean, cov = model.posterior(1.5)
+    t = gaussian_q_elbo(model, 1.5, mean[0], np.diag(cov))
+    assert abs(t["gap"]) < 1e-12 and abs(t["elbo"] - t["log_evidence"]) < 1e-12
+
+
+def test_kl_mvn_reduces_to_1d_and_is_zero_on_itself():
+    assert abs(kl_mvn([0.3], [[0.5]], [-1.0], [[2.0]]) - kl_normal_1d(0.3, 0.5, -1.0, 2.0)) < 1e-12
+    c = np.array([[2.0, 0.3], [0.3, 1.0]])
+    assert abs(kl_mvn([1.0, 2.0], c, [1.0, 2.0], c)) < 1e-12
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: kl_mvn([0.0], [[1.0]], [0.0, 1.0], np.eye(2)), "shapes"),
+    (lambda: kl_mvn([0.0], [[-1.0]], [0.0], [[1.0]]), "positive definite"),
+    (lambda: kl_mvn([np.nan], [[1.0]], [0.0], [[1.0]]), "NaN"),
+    (lambda: gaussian_q_elbo(LinearGaussian.scalar(1, 0, 1), 0.0, [0.0], [0.0]), "q_var"),
+    (lambda: gaussian_q_elbo(LinearGaussian.scalar(1, 0, 1), 0.0, [0.0, 1.0], [1.0]), "shape"),
+    (lambda: gaussian_q_elbo(LinearGaussian.scalar(1, 0, 1), [0.0, 1.0], [0.0], [1.0]), "one data point"),
+])
+def test_variational_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+# --- autoencoder -------------------------------------------------------------------------------------
+def test_autoencoder_learns_and_is_deterministic():
+    X, _ = make_mixture(300, np.random.default_rng(0))
+    p1, cfg, losses = train_autoencoder(X, 1, np.random.default_rng(1), epochs=15)
+    p2, _, _ = train_autoencoder(X, 1, np.random.default_rng(1), epochs=15)
+    assert losses[-1] < 0.5 * losses[0]
+    assert np.array_equal(codes(p1, cfg, X), codes(p2, cfg, X))
+    assert codes(p1, cfg, X).shape == (300, 1)
+    with pytest.raises(ValueError, match="Generator"):
+        train_autoencoder(X, 1, 0)
+    with pytest.raises(ValueError, match="NaN"):
+        train_autoencoder(np.full((3, 2), np.nan), 1, np.random.default_rng(0))
+
+
+# --- widgets -------------------------------------------------------------------------------------------
+def test_bayes_widget_shows_the_exact_model():
+    from vaebook.widgets.bayes import bayes_widget
+
+    w = bayes_widget()
+    w.set(x=-2.0, w=2.0, s=0.5)
+    model = LinearGaussian.scalar(2.0, 0.0, 0.5)
+    mean, cov = model.posterior(-2.0)
+    assert abs(w.shown["p(x)"] - np.exp(model.log_evidence(-2.0)[0])) < 1e-14
+    assert abs(w.shown["p(x) by quadrature"] - w.shown["p(x)"]) < 1e-8
+    assert abs(w.shown["posterior mean"] - (-2.0 * 2.0 / (4.0 + 0.25))) < 1e-12
+    assert abs(w.shown["posterior std"] - np.sqrt(0.25 / 4.25)) < 1e-12
+    assert w.image.value[:4] == b"\x89PNG"
+    assert "x=-2" in repr(w)
+
+
+def test_kl_widget_shows_both_fits():
+    from vaebook.widgets.kl import GRID as G, kl_fit_widget
+
+    w = kl_fit_widget()
+    w.set(separation=6.0, weight=0.3)
+    log_p = bimodal_log_density(G, 6.0, 0.3)
+    assert abs(w.shown["forward mean"] - (0.3 * -3 + 0.7 * 3)) < 1e-8
+    assert abs(w.shown["reverse mean"] - 3.0) < 1e-2  # the heavier bump
+    rev = fit_gaussian(log_p, G, "reverse")
+    assert w.shown["KL(q||p)"] == rev["kl"]
+    assert abs(w.shown["KL(q||p)"] - np.log(1 / 0.7)) < 1e-3
+
+
+def test_elbo_widget_gap_is_the_kl():
+    from vaebook.widgets.elbo import elbo_widget
+
+    w = elbo_widget()
+    w.set(q_mean=-0.5, q_std=0.3)
+    model = LinearGaussian.scalar(1.0, 0.0, 0.7)
+    t = gaussian_q_elbo(model, 1.5, [-0.5], [0.09])
+    mean, cov = model.posterior(1.5)
+    assert abs(w.shown["ELBO"] - t["elbo"]) < 1e-12
+    assert abs(w.shown["log p(x)"] - model.log_evidence(1.5)[0]) < 1e-12
+    assert abs(w.shown["KL(q || posterior)"]
+               - kl_normal_1d(-0.5, 0.09, mean[0, 0], cov[0, 0])) < 1e-12
+    assert abs(w.shown["log p(x) - ELBO"] - w.shown["KL(q || posterior)"]) < 1e-10
+    w.set(q_mean=float(np.round(mean[0, 0] / 0.05) * 0.05))
+    assert w.shown["log p(x) - ELBO"] > 0
+
+
+def test_mc_widget_spread_grows_with_latent_dim():
+    from vaebook.widgets.montecarlo import mc_widget
+
+    w = mc_widget()
+    w.set(latent_dim=1, log10_n=3.0)
+    small = w.shown["median |ratio - 1|"]
+    model = isotropic_model(1)
+    assert w.shown["n"] == 1000
+    assert abs(w.shown["predicted std of ratio"]
+               - np.sqrt(naive_relative_variance(model, np.ones((1, 1))) / 1000)) < 1e-12
+    assert small < 0.1
+    w.set(latent_dim=15)
+    assert w.shown["median |ratio - 1|"] > 5 * small
+    assert w.shown["predicted std of ratio"] > 10
