@@ -50,3 +50,30 @@ def energy_distance(X, Y) -> float:
         return d.sum() / (n * (n - 1)) if same else d.mean()
 
     return float(2 * mean_dist(X, Y, False) - mean_dist(X, X, True) - mean_dist(Y, Y, True))
+
+
+def kl_per_dimension(mu, log_var) -> np.ndarray:
+    r"""KL(q(z_j|x) || N(0, 1)) for each latent dimension j, averaged over the rows (points).
+
+    ``mu`` and ``log_var`` are the encoder's outputs, shape (batch, latent_dim); the entries of
+    the result (shape (latent_dim,)) sum to the batch mean of the full KL term. A dimension whose
+    KL is near 0 for every x carries no information about x: it has *collapsed* to the prior.
+    """
+    mu = _checks.finite_matrix(mu, "mu")
+    log_var = _checks.finite_matrix(log_var, "log_var", mu.shape[1])
+    if log_var.shape != mu.shape:
+        raise ValueError(f"mu and log_var must have the same shape, got {mu.shape} and {log_var.shape}")
+    return np.mean(0.5 * (mu**2 + np.exp(log_var) - 1.0 - log_var), axis=0)
+
+
+def active_units(mu, threshold: float = 0.01) -> np.ndarray:
+    r"""Which latent dimensions are *active* (Burda et al., 2016): Var_x(E_q[z_j|x]) > threshold.
+
+    ``mu`` holds the encoder means of many data points, shape (batch, latent_dim); returns a
+    boolean array of shape (latent_dim,).
+    """
+    mu = _checks.finite_matrix(mu, "mu")
+    threshold = _checks.positive_float(threshold, "threshold")
+    if len(mu) < 2:
+        raise ValueError("active_units needs the encoder means of at least two points")
+    return mu.var(axis=0, ddof=1) > threshold
