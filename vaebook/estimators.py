@@ -166,6 +166,8 @@ def estimator_variance(estimator: str, fn: TestFunction, mu, sigma, sizes, repea
     if sizes.ndim != 1 or sizes.size == 0:
         raise ValueError("sizes must be a non-empty 1-D list of sample sizes")
     sizes = [_checks.positive_int(int(s), "every sample size") for s in sizes]
+    if estimator == "score" and isinstance(baseline, str) and min(sizes) < 2:
+        raise ValueError("a leave-one-out baseline needs sample sizes of at least 2")
     repeats = _checks.positive_int(repeats, "repeats")
     if repeats < 2:
         raise ValueError("repeats must be at least 2 to measure a variance")
