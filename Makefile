@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 
-.PHONY: env book serve test lab notebooks bench clean
+.PHONY: env vendor book serve test lab notebooks bench clean
 env: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,8 +14,21 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+## make vendor: the site's browser assets (MathJax, require.js, widget manager, anywidget), copied
+## from npm (package-lock.json, `npm ci`) and the installed Python packages into _site_assets/,
+## which the site serves itself: no CDN at reading time (scripts/vendor_assets.py)
+NPM_STAMP    := node_modules/.npm-ci-stamp
+VENDOR_STAMP := _site_assets/.vendor-stamp
+vendor: $(VENDOR_STAMP)
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+$(VENDOR_STAMP): $(STAMP) $(NPM_STAMP) scripts/vendor_assets.py site/widgets-config.js
+	$(PY) scripts/vendor_assets.py
+	touch $(VENDOR_STAMP)
+
 ## make book: build the static site into _build/html (cached: only changed notebooks re-execute)
-book: env
+book: env vendor
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 	@echo "Site built: open _build/html/index.html, or run 'make serve' for http://127.0.0.1:$(PORT)"
 
@@ -24,7 +37,7 @@ serve: book
 	$(PY) -m http.server --directory _build/html --bind 127.0.0.1 $(PORT)
 
 ## make test: unit tests, strict nbval of every chapter, and a full clean build of the book
-test: env
+test: env vendor
 	$(PY) -m pytest
 
 ## make lab: JupyterLab on the chapters, with live widgets
@@ -40,4 +53,4 @@ bench: env
 	$(PY) benchmarks/bench_train.py
 
 clean:
-	rm -rf _build
+	rm -rf _build _site_assets

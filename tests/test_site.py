@@ -1,0 +1,339 @@
+"""The static site in a real browser: every chapter page offline, and the kernel-free widget.
+
+The built site (the ``built_site`` fixture) is served on 127.0.0.1 and opened in a headless
+Chromium (Debian's package ``chromium``, which ``.ci/run`` installs) driven by Playwright's Python
+package. Nothing downloads a browser, and the browser runs with its background networking off,
+so any request that leaves 127.0.0.1 is the page's own doing and fails the test.
+
+For every chapter page: no console errors, no failed or external requests, every equation
+typeset by MathJax, every widget rendered by the widgets' HTML manager. On every page that holds
+a :class:`vaebook.widgets.live.LiveDecoder` (found in the built HTML, not by name): move a slider
+with the mouse and check that the decoded output changed to ``vaebook.decode(z)`` to 1e-5.
+Screenshots of every page go to ``<build>/screenshots``.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import pytest
+
+import vaebook
+from conftest import chapter_files
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+TOLERANCE = 1e-5
+TIMEOUT_MS = 30_000
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail("headless Chromium is needed for the browser test: install Debian's package "
+                    "`chromium` (apt-get install -y chromium; .ci/run does this)")
+    return path
+
+
+# ----------------------------------------------------------------------------------------------
+# Fixtures: the site on 127.0.0.1, one browser for the module
+# ----------------------------------------------------------------------------------------------
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site):
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    pw = sync_playwright().start()
+    # Playwright gives the browser a fresh, empty profile (user-data-dir) of its own.
+    b = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+    yield b
+    b.close()
+    pw.stop()
+
+
+@pytest.fixture(scope="module")
+def screenshots(built_site) -> Path:
+    folder = built_site.parent / "screenshots"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+# ----------------------------------------------------------------------------------------------
+# Helpers
+# ----------------------------------------------------------------------------------------------
+class PageLog:
+    """Everything a page did that the test forbids: console errors, failed or external requests."""
+
+    def __init__(self, page, origin: str):
+        self.origin = origin
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        self.external: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"uncaught exception: {exc}"))
+        page.on("request", self._request)
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        page.on("response", self._response)
+
+    def _console(self, msg):
+        if msg.type == "error":
+            self.errors.append(f"console error: {msg.text}")
+
+    def _request(self, request):
+        url = request.url
+        self.requests.append(url)
+        scheme = urlsplit(url).scheme
+        if scheme in ("data", "blob", "about"):
+            return
+        if not url.startswith(self.origin):
+            self.external.append(url)
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.failed.append(f"{response.url} (HTTP {response.status})")
+
+    def check(self, where: str) -> None:
+        assert not self.errors, f"{where}: console errors:\n" + "\n".join(self.errors)
+        assert not self.external, f"{where}: requests that leave the site:\n" + "\n".join(self.external)
+        assert not self.failed, f"{where}: failed requests:\n" + "\n".join(self.failed)
+
+
+def open_page(browser, site_url: str, doc: str):
+    """Open ``doc``'s page, wait until MathJax and the widgets are done; return (page, log)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log = PageLog(page, site_url)
+    page.goto(site_url + f"{doc}.html", wait_until="load", timeout=TIMEOUT_MS)
+    # MathJax 3 typesets after load; wait for its startup promise (if the page has math).
+    page.wait_for_function(
+        "() => !document.querySelector('.math') || "
+        "(window.MathJax && MathJax.startup && MathJax.startup.promise && "
+        " MathJax.startup.promise.then(() => true))", timeout=TIMEOUT_MS)
+    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+    # Every widget view tag gets a rendered view in the div the HTML manager puts before it.
+    try:
+        page.wait_for_function(
+            f"""() => Array.from(document.querySelectorAll('script[type="{WIDGET_VIEW}"]'))
+                 .every(s => {{ const d = s.previousElementSibling;
+                   return d && d.classList.contains('widget-subarea') &&
+                          d.firstElementChild && d.getBoundingClientRect().height > 0; }})""",
+            timeout=TIMEOUT_MS)
+    except Exception:  # report what is missing below, with the page's errors
+        pass
+    page.wait_for_timeout(300)  # let late typesetting and redraws settle
+    return page, log
+
+
+def math_report(page) -> dict:
+    return page.evaluate("""() => {
+        const all = Array.from(document.querySelectorAll('.math'));
+        const bad = all.filter(e => !e.querySelector('mjx-container'))
+                       .map(e => e.textContent.slice(0, 80));
+        return {n: all.length, untypeset: bad,
+                errors: document.querySelectorAll('mjx-merror').length};
+    }""")
+
+
+def widget_report(page) -> dict:
+    return page.evaluate(f"""() => {{
+        const tags = Array.from(document.querySelectorAll('script[type="{WIDGET_VIEW}"]'));
+        const missing = tags.filter(s => {{
+            const d = s.previousElementSibling;
+            return !(d && d.classList.contains('widget-subarea') && d.firstElementChild &&
+                     d.getBoundingClientRect().height > 0);
+        }}).map(s => JSON.parse(s.textContent).model_id);
+        return {{n: tags.length, missing: missing,
+                 errorText: document.body.innerText.includes('Error displaying widget')}};
+    }}""")
+
+
+def widget_states(html: str) -> dict:
+    """The saved widget state of a built page: {model_id: {model_name, model_module, state}}."""
+    m = re.search(rf'<script type="{re.escape(WIDGET_STATE)}">(.*?)</script>', html, re.S)
+    if not m:
+        return {}
+    return json.loads(m.group(1))["state"]  # myst-nb escapes "</script>" as "<\\/script>": valid JSON
+
+
+def live_decoder_models(html: str) -> dict:
+    """The LiveDecoder models on a built page (anywidget models holding decoder layers)."""
+    return {mid: m["state"] for mid, m in widget_states(html).items()
+            if m.get("model_module") == "anywidget" and "layers" in m["state"]
+            and "likelihood" in m["state"]}
+
+
+def numpy_decode(state: dict, z) -> np.ndarray:
+    """vaebook.decode with the weights saved in a LiveDecoder's state."""
+    layers = state["layers"]
+    config = vaebook.VAEConfig(data_dim=layers[-1]["n_out"], latent_dim=layers[0]["n_in"],
+                               dec_hidden=tuple(l["n_out"] for l in layers[:-1]) or (1,),
+                               likelihood=state["likelihood"])
+    if len(layers) == 1:
+        raise ValueError("a decoder without hidden layers is not a vaebook decoder")
+    names = config._names[1]
+    params = {}
+    for name, layer in zip(names, layers):
+        params[name + "_W"] = np.array(layer["W"]).reshape(layer["n_in"], layer["n_out"])
+        params[name + "_b"] = np.array(layer["b"])
+    return vaebook.decode(params, config, np.asarray(z, dtype=float)[None, :])[0]
+
+
+def live_pages(built_site: Path) -> dict[str, dict]:
+    """{doc: LiveDecoder models} for every built page that shows a LiveDecoder."""
+    found = {}
+    for page in sorted(built_site.rglob("*.html")):
+        rel = page.relative_to(built_site)
+        if rel.parts[0] in ("_static", "_vendor", "_sources"):
+            continue
+        models = live_decoder_models(page.read_text(encoding="utf-8"))
+        if models:
+            found[rel.with_suffix("").as_posix()] = models
+    return found
+
+
+# ----------------------------------------------------------------------------------------------
+# Tests
+# ----------------------------------------------------------------------------------------------
+def check_chapter_page(browser, site_url, screenshots, doc) -> dict:
+    page, log = open_page(browser, site_url, doc)
+    try:
+        page.screenshot(path=str(screenshots / f"{doc.replace('/', '__')}.png"), full_page=True)
+        maths = math_report(page)
+        assert not maths["untypeset"], (f"{doc}: {len(maths['untypeset'])} of {maths['n']} "
+                                        f"equations not typeset, e.g. {maths['untypeset'][:3]}")
+        assert maths["errors"] == 0, f"{doc}: {maths['errors']} MathJax errors (mjx-merror)"
+        widgets = widget_report(page)
+        assert not widgets["missing"], (f"{doc}: {len(widgets['missing'])} of {widgets['n']} "
+                                        f"widgets not rendered: {widgets['missing']}")
+        assert not widgets["errorText"], f"{doc}: a widget shows 'Error displaying widget'"
+        log.check(doc)
+        assert any(r.startswith(site_url) for r in log.requests), f"{doc}: nothing was loaded"
+        return {"equations": maths["n"], "widgets": widgets["n"]}
+    finally:
+        page.context.close()
+
+
+def test_every_chapter_page_renders_offline(browser, site_url, screenshots):
+    totals = {}
+    for doc in chapter_files():
+        totals[doc] = check_chapter_page(browser, site_url, screenshots, doc)
+    # the check must have something to check: the book has equations and widgets somewhere
+    assert sum(t["equations"] for t in totals.values()) > 0, f"no equation on any page: {totals}"
+    assert sum(t["widgets"] for t in totals.values()) > 0, f"no widget on any page: {totals}"
+
+
+def move_and_check(page, model_id: str, state: dict, doc: str, screenshot: Path) -> dict:
+    """Click a LiveDecoder's sliders with the mouse; its output must become decode(z)."""
+    # the view of model_id is rendered into the div the HTML manager puts before its view tag
+    found = page.evaluate(f"""(id) => {{
+        for (const s of document.querySelectorAll('script[type="{WIDGET_VIEW}"]')) {{
+            if (JSON.parse(s.textContent).model_id !== id) continue;
+            const d = s.previousElementSibling;
+            const el = d && d.querySelector('.vaebook-live-decoder');
+            if (el) {{ el.setAttribute('data-test-model', id); return true; }}
+        }}
+        return false;
+    }}""", model_id)
+    assert found, f"{doc}: LiveDecoder {model_id} not rendered"
+    root = page.locator(f'[data-test-model="{model_id}"]')
+    z0 = json.loads(root.get_attribute("data-z"))
+    x0 = np.array(json.loads(root.get_attribute("data-xhat")))
+    # the first frame already equals the library (and the x_hat Python saved)
+    np.testing.assert_allclose(x0, numpy_decode(state, z0), rtol=0, atol=TOLERANCE)
+    np.testing.assert_allclose(x0, state["x_hat"], rtol=0, atol=TOLERANCE)
+    picture0 = root.locator(".live-plot").screenshot()
+
+    sliders = root.locator("input.live-z")
+    assert sliders.count() == len(z0) == len(state["z"])
+    for j, frac in zip(range(sliders.count()), (0.8, 0.25, 0.6, 0.4)):
+        box = sliders.nth(j).bounding_box()
+        page.mouse.click(box["x"] + frac * box["width"], box["y"] + box["height"] / 2)
+    page.wait_for_timeout(200)
+    z1 = [float(sliders.nth(j).input_value()) for j in range(sliders.count())]
+    assert np.abs(np.subtract(z1, z0)).max() > 0.5, f"{doc}: the sliders did not move: {z0} -> {z1}"
+    shown_z = json.loads(root.get_attribute("data-z"))
+    x1 = np.array(json.loads(root.get_attribute("data-xhat")))
+    np.testing.assert_allclose(shown_z, z1, rtol=0, atol=1e-12)
+    expected = numpy_decode(state, z1)
+    err = float(np.abs(x1 - expected).max())
+    assert err <= TOLERANCE, f"{doc}: browser x_hat differs from vaebook.decode by {err:.3g}"
+    assert np.abs(x1 - x0).max() > 1e-3, f"{doc}: the decoded output did not change"
+    assert root.locator(".live-plot").screenshot() != picture0, f"{doc}: the drawing did not change"
+    readout = root.locator(".live-readout").inner_text()
+    assert f"{abs(z1[0]):.3f}" in readout, f"{doc}: readout {readout!r} does not show z1 = {z1[0]}"
+    page.screenshot(path=str(screenshot), full_page=True)
+    return {"z": z1, "max_abs_error": err}
+
+
+def test_live_decoder_runs_in_the_browser(browser, site_url, screenshots, built_site):
+    pages = live_pages(built_site)
+    assert pages, "no built page shows a LiveDecoder (vaebook.widgets.live)"
+    for doc, models in pages.items():
+        page, log = open_page(browser, site_url, doc)
+        try:
+            for i, (model_id, state) in enumerate(models.items()):
+                shot = screenshots / f"{doc.replace('/', '__')}__live{i}.png"
+                move_and_check(page, model_id, state, doc, shot)
+            log.check(doc)
+        finally:
+            page.context.close()
+
+
+def test_search_works_offline(browser, site_url):
+    context = browser.new_context()
+    page = context.new_page()
+    log = PageLog(page, site_url)
+    try:
+        page.goto(site_url + "search.html?q=autoencoder", wait_until="load", timeout=TIMEOUT_MS)
+        page.wait_for_selector("#search-results ul.search li", timeout=TIMEOUT_MS)
+        hits = page.locator("#search-results ul.search li a").evaluate_all(
+            "els => els.map(e => e.getAttribute('href'))")
+        assert any("book/index.html" in h for h in hits), f"search for 'autoencoder' found {hits}"
+        log.check("search")
+    finally:
+        context.close()
+
+
+def test_launch_download_and_repository_buttons(built_site):
+    notebooks = [d for d in chapter_files() if (built_site / "_sources" / f"{d}.ipynb").exists()]
+    assert notebooks, "no notebook page in the build"
+    for doc in notebooks:
+        html = (built_site / f"{doc}.html").read_text(encoding="utf-8")
+        nb = doc + ".ipynb"
+        assert f"mybinder.org/v2/gh/" in html and f"urlpath=lab/tree/{nb}" in html, \
+            f"{doc}: no Binder (JupyterLab) launch button"
+        assert "hub/user-redirect/git-pull" in html, f"{doc}: no JupyterHub launch button"
+        assert f'href="../_sources/{nb}"' in html, f"{doc}: no .ipynb download button"
+        assert 'href="https://github.com/' in html, f"{doc}: no repository button"
+    for doc in chapter_files():
+        html = (built_site / f"{doc}.html").read_text(encoding="utf-8")
+        assert "search.html" in html, f"{doc}: no search box"
+    assert "book/running_locally" in chapter_files(), "the 'How to run this book' page is not in _toc.yml"
+    assert "make lab" in (built_site / "book" / "running_locally.html").read_text(encoding="utf-8")
