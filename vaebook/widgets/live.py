@@ -35,6 +35,7 @@ _CSS = """
 .vaebook-live-decoder .live-row input { width: 180px; }
 .vaebook-live-decoder .live-z-value { font-family: monospace; min-width: 4.5em; }
 .vaebook-live-decoder .live-box { margin: 0.4rem 0; }
+.vaebook-live-decoder .live-image { border: 1px solid #888; }
 .vaebook-live-decoder .live-readout { font-family: monospace; }
 """
 
