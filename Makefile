@@ -18,14 +18,13 @@ $(STAMP): requirements.txt pyproject.toml
 ## from npm (package-lock.json, `npm ci`) and the installed Python packages into _site_assets/,
 ## which the site serves itself: no CDN at reading time (scripts/vendor_assets.py)
 NPM_STAMP    := node_modules/.npm-ci-stamp
-VENDOR_STAMP := _site_assets/.vendor-stamp
+VENDOR_STAMP := _site_assets/_vendor/versions.json
 vendor: $(VENDOR_STAMP)
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NPM_STAMP)
 $(VENDOR_STAMP): $(STAMP) $(NPM_STAMP) scripts/vendor_assets.py site/widgets-config.js
 	$(PY) scripts/vendor_assets.py
-	touch $(VENDOR_STAMP)
 
 ## make book: build the static site into _build/html (cached: only changed notebooks re-execute)
 book: env vendor
