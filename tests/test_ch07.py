@@ -1,0 +1,201 @@
+"""Chapter 7 (generator): the widgets show decode(z), and their helpers reject bad input.
+
+Each widget test sets the sliders with ``w.set(...)`` and compares what the widget shows (its
+readout numbers in ``w.shown`` and the data of the artists it draws) with ``vaebook.decode``.
+The models are trained briefly: the tests check the widgets' plumbing, not model quality.
+"""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+import vaebook as vb
+from vaebook.widgets import generator as gen
+
+
+@pytest.fixture(scope="module")
+def mixture_model():
+    X, labels = vb.make_mixture(400, np.random.default_rng(0))
+    cfg = vb.VAEConfig(data_dim=2, latent_dim=2, enc_hidden=(16,), dec_hidden=(16,), sigma2=0.5)
+    params = vb.init_params(cfg, np.random.default_rng(1))
+    vb.train(params, cfg, X, epochs=20, batch_size=64, optimizer=vb.Adam(3e-3),
+             rng=np.random.default_rng(2))
+    return params, cfg, X, labels
+
+
+@pytest.fixture(scope="module")
+def digits_model():
+    D, y = vb.load_digits_01()
+    D, y = D[:300], y[:300]
+    cfg = vb.VAEConfig(data_dim=64, latent_dim=2, enc_hidden=(32,), dec_hidden=(32,),
+                       likelihood="bernoulli")
+    params = vb.init_params(cfg, np.random.default_rng(3))
+    vb.train(params, cfg, D, epochs=10, batch_size=64, optimizer=vb.Adam(3e-3),
+             rng=np.random.default_rng(4))
+    return params, cfg, D, y
+
+
+def dec(params, cfg, z):
+    return vb.decode(params, cfg, np.atleast_2d(np.asarray(z, float)))
+
+
+def png_size(w):
+    from PIL import Image
+    return Image.open(io.BytesIO(w.image.value)).size
+
+
+# ----------------------------------------------------------------------------------------------
+# The running example
+# ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("z1, z2", [(0.0, 0.0), (1.5, -2.0), (-3.0, 3.0)])
+def test_latent_explorer_shows_decode(mixture_model, z1, z2):
+    params, cfg, X, labels = mixture_model
+    w = gen.latent_explorer(params, cfg, X, labels)
+    w.set(z1=z1, z2=z2)
+    want = dec(params, cfg, [z1, z2])[0]
+    assert (w.shown["z1"], w.shown["z2"]) == (z1, z2)
+    assert np.array_equal([w.shown["x1"], w.shown["x2"]], want)
+    marker = w.fig.axes[1].lines[-1].get_data()
+    assert np.array_equal(np.ravel(marker), want)
+    assert np.array_equal(np.ravel(w.fig.axes[0].lines[0].get_data()), [z1, z2])
+    assert w.shown["log_p_true"] == pytest.approx(vb.mixture_log_density(want[None])[0])
+
+
+def test_latent_explorer_frames_are_identical_to_a_fresh_widget(mixture_model):
+    """The stored-background fast path draws the same picture as a widget built at that value."""
+    params, cfg, X, labels = mixture_model
+    moved = gen.latent_explorer(params, cfg, X, labels).set(z1=1.0, z2=-1.0)
+    fresh = gen.latent_explorer(params, cfg, X, labels, z1=1.0, z2=-1.0)
+    assert moved.image.value == fresh.image.value
+    assert png_size(moved) == (700, 340)
+
+
+def test_decoded_grid_lines_are_decode_of_the_grid(mixture_model):
+    params, cfg, *_ = mixture_model
+    lines = gen.decoded_grid_lines(params, cfg, lim=2.0, n_lines=3, n_points=5)
+    assert lines.shape == (6, 5, 2)
+    # line 0 is z1 = -2 with z2 from -2 to 2; line 3 is z2 = -2 with z1 from -2 to 2
+    t = np.linspace(-2, 2, 5)
+    assert np.allclose(lines[0], dec(params, cfg, np.column_stack([np.full(5, -2.0), t])))
+    assert np.allclose(lines[3], dec(params, cfg, np.column_stack([t, np.full(5, -2.0)])))
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_latent_sweep_draws_the_decoded_line(mixture_model, axis):
+    params, cfg, X, labels = mixture_model
+    w = gen.latent_sweep(params, cfg, X, labels)
+    w.set(axis=axis, fixed=0.7, t=-1.2)
+    z = np.full((61, 2), 0.7)
+    z[:, axis] = np.linspace(-3, 3, 61)
+    path = dec(params, cfg, z)
+    assert np.array_equal(np.asarray(w.fig.axes[1].collections[-1].get_offsets()), path)
+    assert np.array_equal(np.column_stack(w.fig.axes[0].lines[0].get_data()), z)
+    zt = [-1.2, 0.7] if axis == 0 else [0.7, -1.2]
+    assert np.array_equal([w.shown["x1"], w.shown["x2"]], dec(params, cfg, zt)[0])
+    assert w.shown["path_length"] == pytest.approx(
+        np.linalg.norm(np.diff(path, axis=0), axis=1).sum())
+
+
+def test_interpolation_explorer_follows_the_segment(mixture_model):
+    params, cfg, X, labels = mixture_model
+    w = gen.interpolation_explorer(params, cfg, X, labels)
+    mu, _ = vb.encode(params, cfg, X)
+    for k, i in w.representatives.items():
+        assert labels[i] == k
+        # nearest to its cluster's median code among the points of that cluster
+        idx = np.flatnonzero(labels == k)
+        med = np.median(mu[idx], axis=0)
+        assert np.isclose(((mu[i] - med) ** 2).sum(), ((mu[idx] - med) ** 2).sum(axis=1).min())
+    for start, end, t in [(0, 3, 0.0), (1, 2, 0.4), (2, 0, 1.0)]:
+        w.set(start=start, end=end, t=t)
+        za, zb = mu[w.representatives[start]], mu[w.representatives[end]]
+        z = (1 - t) * za + t * zb
+        assert np.allclose([w.shown["z1"], w.shown["z2"]], z, rtol=0, atol=1e-12)
+        assert np.allclose([w.shown["x1"], w.shown["x2"]], dec(params, cfg, z)[0],
+                           rtol=0, atol=1e-12)
+        drawn = np.column_stack(w.fig.axes[1].lines[0].get_data())
+        assert np.allclose(drawn, dec(params, cfg, gen.interpolate(za, zb, np.linspace(0, 1, 41))))
+
+
+# ----------------------------------------------------------------------------------------------
+# Digits
+# ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("z1, z2", [(0.0, 0.0), (-2.0, 1.0)])
+def test_digit_explorer_shows_decoded_image(digits_model, z1, z2):
+    params, cfg, D, y = digits_model
+    w = gen.digit_explorer(params, cfg, D, y)
+    w.set(z1=z1, z2=z2)
+    want = dec(params, cfg, [z1, z2]).reshape(8, 8)
+    assert np.array_equal(np.asarray(w.fig.axes[1].images[0].get_array()), want)
+    assert w.shown["mean_pixel"] == pytest.approx(want.mean())
+    assert np.array_equal(np.ravel(w.fig.axes[0].lines[0].get_data()), [z1, z2])
+
+
+def test_digit_interpolation_shows_decoded_images(digits_model):
+    params, cfg, D, y = digits_model
+    w = gen.digit_interpolation(params, cfg, D, y, start=1, end=7)
+    mu, _ = vb.encode(params, cfg, D)
+    for t in (0.0, 0.3, 1.0):
+        w.set(t=t)
+        za, zb = mu[w.representatives[1]], mu[w.representatives[7]]
+        want = dec(params, cfg, (1 - t) * za + t * zb).reshape(8, 8)
+        assert np.allclose(np.asarray(w.fig.axes[1].images[0].get_array()), want,
+                           rtol=0, atol=1e-12)
+        strip = np.asarray(w.fig.axes[2].images[0].get_array())
+        ends = dec(params, cfg, np.array([za, zb])).reshape(2, 8, 8)
+        assert np.allclose(strip[:, :8], ends[0], atol=1e-12)
+        assert np.allclose(strip[:, -8:], ends[1], atol=1e-12)
+    assert y[w.representatives[1]] == 1 and y[w.representatives[7]] == 7
+
+
+# ----------------------------------------------------------------------------------------------
+# Helpers and bad input
+# ----------------------------------------------------------------------------------------------
+def test_interpolate_endpoints_and_midpoint():
+    za, zb = np.array([1.0, -2.0]), np.array([3.0, 4.0])
+    out = gen.interpolate(za, zb, np.array([0.0, 0.5, 1.0]))
+    assert np.array_equal(out, [[1.0, -2.0], [2.0, 1.0], [3.0, 4.0]])
+    assert np.array_equal(gen.interpolate(za, zb, 0.25), [1.5, -0.5])
+
+
+def test_bad_input_raises_clear_errors(mixture_model, digits_model):
+    params, cfg, X, labels = mixture_model
+    with pytest.raises(ValueError, match="z_a and z_b"):
+        gen.interpolate([0.0, 1.0], [0.0, 1.0, 2.0], 0.5)
+    with pytest.raises(ValueError, match="t must be finite"):
+        gen.interpolate([0.0, 1.0], [1.0, 1.0], np.nan)
+    with pytest.raises(ValueError, match="axis"):
+        gen.sweep_path(params, cfg, axis=2, fixed=0.0)
+    with pytest.raises(ValueError, match="fixed"):
+        gen.sweep_path(params, cfg, axis=0, fixed=np.inf)
+    with pytest.raises(ValueError, match="lim"):
+        gen.latent_explorer(params, cfg, X, labels, lim=-1.0)
+    with pytest.raises(ValueError, match="labels must have shape"):
+        gen.latent_explorer(params, cfg, X, labels[:-1])
+    with pytest.raises(ValueError, match="NaN"):
+        gen.latent_explorer(params, cfg, np.full((3, 2), np.nan), np.zeros(3))
+    with pytest.raises(ValueError, match="outside"):
+        gen.latent_explorer(params, cfg, X, labels, z1=5.0)
+    with pytest.raises(ValueError, match="start must be one of"):
+        gen.interpolation_explorer(params, cfg, X, labels, start=7)
+    with pytest.raises(ValueError, match="data_dim == 2"):
+        gen.latent_explorer(*digits_model)
+    cfg3 = vb.VAEConfig(data_dim=2, latent_dim=3)
+    with pytest.raises(ValueError, match="latent_dim == 2"):
+        gen.latent_explorer(vb.init_params(cfg3, np.random.default_rng(0)), cfg3, X, labels)
+    with pytest.raises(ValueError, match="missing"):
+        gen.latent_explorer({}, cfg, X, labels)
+    cfg5 = vb.VAEConfig(data_dim=5, latent_dim=2, likelihood="bernoulli")
+    with pytest.raises(ValueError, match="square number"):
+        gen.digit_explorer(vb.init_params(cfg5, np.random.default_rng(0)), cfg5,
+                           np.zeros((4, 5)), np.zeros(4))
+    w = gen.latent_explorer(params, cfg, X, labels)
+    with pytest.raises(ValueError, match="unknown controls"):
+        w.set(z3=1.0)
+
+
+def test_widget_repr_has_no_address(mixture_model):
+    w = gen.latent_explorer(*mixture_model, z1=0.5)
+    assert repr(w) == "InteractiveFigure(Latent explorer: z -> decode(z): z1=0.5, z2=0)"
