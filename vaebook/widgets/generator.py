@@ -342,6 +342,17 @@ def _digit_scatter(ax, mu, labels, lim):
     style.latent_axes(ax, lim)
 
 
+def _image_axes(ax):
+    """An image panel: no ticks, grid or spines, a thin grey frame."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_color(style.COLORS["data"])
+        spine.set_linewidth(0.8)
+
+
 def _image_shape(config):
     side = int(round(np.sqrt(config.data_dim)))
     if side * side != config.data_dim:
@@ -374,9 +385,7 @@ def digit_explorer(params, config, X, labels, *, z1: float = 0.0, z2: float = 0.
             axz.set_title(r"encoder means $\mu_\phi(x)$ by digit")
             axz.plot([], [], "o", ms=11, color=style.COLORS["total"], mfc="none", mew=2.5)
             axi.imshow(img, cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
-            axi.set_xticks([])
-            axi.set_yticks([])
-            axi.grid(False)
+            _image_axes(axi)
             axi.set_title("decode$(z)$")
             _freeze_background(fig, [axz.lines[0], axi.images[0]])
         axz, axi = fig.axes
@@ -428,9 +437,7 @@ def digit_interpolation(params, config, X, labels, *, start: int = 0, end: int =
             axz.plot([], [], "o", ms=11, color=style.COLORS["total"], mfc="none", mew=2.5)
             for ax, im in ((axi, img), (axs, strip)):
                 ax.imshow(im, cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
-                ax.set_xticks([])
-                ax.set_yticks([])
-                ax.grid(False)
+                _image_axes(ax)
             axi.set_title("decode$(z_t)$")
             _freeze_background(fig, list(axz.lines) + [axi.images[0], axs.images[0]])
         axz, axi, axs = fig.axes
