@@ -199,3 +199,47 @@ def test_bad_input_raises_clear_errors(mixture_model, digits_model):
 def test_widget_repr_has_no_address(mixture_model):
     w = gen.latent_explorer(*mixture_model, z1=0.5)
     assert repr(w) == "InteractiveFigure(Latent explorer: z -> decode(z): z1=0.5, z2=0)"
+
+
+# ----------------------------------------------------------------------------------------------
+# metrics.mmd (added for this chapter)
+# ----------------------------------------------------------------------------------------------
+def test_mmd_equals_the_definition_computed_by_brute_force():
+    from vaebook import metrics
+
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((7, 3)), rng.standard_normal((5, 3)) + 0.5
+    h = 0.8
+
+    def k(a, b):
+        return np.exp(-np.sum((a - b) ** 2) / (2 * h * h))
+
+    kxx = sum(k(X[i], X[j]) for i in range(7) for j in range(7) if i != j) / (7 * 6)
+    kyy = sum(k(Y[i], Y[j]) for i in range(5) for j in range(5) if i != j) / (5 * 4)
+    kxy = sum(k(x, y) for x in X for y in Y) / 35
+    assert metrics.mmd(X, Y, h) == pytest.approx(kxx + kyy - 2 * kxy, rel=1e-12)
+    assert metrics.mmd(X, Y, h) == pytest.approx(metrics.mmd(Y, X, h), rel=1e-12)
+
+
+def test_mmd_separates_different_distributions():
+    from vaebook import metrics
+
+    X = vb.make_mixture(1000, np.random.default_rng(1))[0]
+    same = [metrics.mmd(X, vb.make_mixture(1000, np.random.default_rng(s))[0]) for s in (2, 3, 4)]
+    shifted = metrics.mmd(X, vb.make_mixture(1000, np.random.default_rng(5))[0] + [0.5, 0.0])
+    assert max(abs(v) for v in same) < 0.003
+    assert shifted > 10 * max(abs(v) for v in same)
+
+
+def test_mmd_rejects_bad_input():
+    from vaebook import metrics
+
+    X = np.zeros((4, 2))
+    with pytest.raises(ValueError, match="bandwidth"):
+        metrics.mmd(X, X, bandwidth=0.0)
+    with pytest.raises(ValueError, match="at least two points"):
+        metrics.mmd(X[:1], X)
+    with pytest.raises(ValueError, match="Y must have 2 columns"):
+        metrics.mmd(X, np.zeros((4, 3)))
+    with pytest.raises(ValueError, match="NaN"):
+        metrics.mmd(X, np.full((4, 2), np.nan))
