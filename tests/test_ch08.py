@@ -76,3 +76,48 @@ def test_collapse_measures_reject_bad_input():
         active_units(np.zeros((1, 2)))
     with pytest.raises(ValueError, match="threshold"):
         active_units(np.zeros((4, 2)), threshold=0.0)
+
+
+# ----------------------------------------------------------------------------------------------
+# Adam(flush_subnormal=True), used by benchmarks/bench_configs.py
+# ----------------------------------------------------------------------------------------------
+def test_adam_flush_subnormal_clears_a_stuck_first_moment():
+    from vaebook import Adam
+
+    runs = {}
+    for flush in (False, True):
+        params = {"w": np.array([1.0, -2.0])}
+        opt = Adam(1e-2, flush_subnormal=flush)
+        opt.step(params, {"w": np.array([1e-3, 0.5])})
+        for _ in range(8000):                       # then w[0]'s gradient is exactly zero
+            opt.step(params, {"w": np.array([0.0, 0.5])})
+        runs[flush] = (params["w"].copy(), opt._state[0][0].copy())
+    m_plain, m_flush = runs[False][1], runs[True][1]
+    smallest_normal = np.finfo(np.float64).tiny
+    assert 0 < abs(m_plain[0]) < smallest_normal     # stuck at a subnormal without the flag
+    assert m_flush[0] == 0.0                         # flushed with it
+    assert m_plain[1] == m_flush[1]                  # normal entries untouched
+    assert np.array_equal(runs[False][0], runs[True][0])   # and the parameters are identical
+
+
+def test_adam_flush_subnormal_leaves_vae_training_unchanged():
+    from vaebook import Adam, VAEConfig, init_params, make_mixture, train
+
+    X, _ = make_mixture(300, np.random.default_rng(0))
+    cfg = VAEConfig(2, 2, (16,), (16,), sigma2="learned")
+    out = []
+    for flush in (False, True):
+        params = init_params(cfg, np.random.default_rng(1))
+        train(params, cfg, X, epochs=20, batch_size=32, optimizer=Adam(1e-2, flush_subnormal=flush),
+              rng=np.random.default_rng(2))
+        out.append(params.vector.copy())
+    assert np.array_equal(out[0], out[1])
+    assert "flush_subnormal=True" in repr(Adam(flush_subnormal=True))
+    assert "flush" not in repr(Adam())
+
+
+def test_adam_flush_subnormal_must_be_bool():
+    from vaebook import Adam
+
+    with pytest.raises(ValueError, match="flush_subnormal"):
+        Adam(flush_subnormal="yes")

@@ -11,6 +11,8 @@ import numpy as np
 from . import _checks
 from .params import ParamDict
 
+_SMALLEST_NORMAL = np.finfo(np.float64).tiny  # 2.2250738585072014e-308
+
 
 def _pairs(params, grads):
     if (type(params) is ParamDict and type(grads) is ParamDict
@@ -45,15 +47,26 @@ class Adam:
     ``theta <- theta - lr_t m / (sqrt(v) + eps_t)`` with the bias corrections folded into
     ``lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)`` and ``eps_t = eps sqrt(1 - b2^t)``, which is the same
     update as the textbook form.
+
+    ``flush_subnormal=True`` sets first-moment entries below the smallest normal float
+    (about 2.2e-308) to zero after each step. Without it, a parameter whose gradient stays exactly
+    zero (the weights of a dead ReLU unit) ends with ``m`` stuck at the smallest subnormal number,
+    5e-324, because 0.9 times it rounds back up; arithmetic on subnormals is many times slower on
+    common CPUs, and long runs slowed down by up to 2x. The update such an ``m`` makes is far below
+    the rounding error of any normal parameter, so flushing does not change training in practice.
     """
 
-    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+                 flush_subnormal: bool = False):
         self.lr = _checks.positive_float(lr, "lr")
         for name, b in (("beta1", beta1), ("beta2", beta2)):
             if not 0.0 <= b < 1.0:
                 raise ValueError(f"{name} must be in [0, 1), got {b}")
         self.beta1, self.beta2 = float(beta1), float(beta2)
         self.eps = _checks.positive_float(eps, "eps")
+        if not isinstance(flush_subnormal, bool):
+            raise ValueError(f"flush_subnormal must be True or False, got {flush_subnormal!r}")
+        self.flush_subnormal = flush_subnormal
         self.t = 0
         self._state = None
 
@@ -68,6 +81,8 @@ class Adam:
         for (p, g), (m, v, work) in zip(pairs, self._state):
             m *= self.beta1
             m += (1.0 - self.beta1) * g
+            if self.flush_subnormal:
+                m[np.abs(m) < _SMALLEST_NORMAL] = 0.0
             v *= self.beta2
             np.multiply(g, g, out=work)
             work *= 1.0 - self.beta2
@@ -79,4 +94,5 @@ class Adam:
             p -= work
 
     def __repr__(self):
-        return f"Adam(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
+        flush = ", flush_subnormal=True" if self.flush_subnormal else ""
+        return f"Adam(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps}{flush})"
