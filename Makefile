@@ -5,6 +5,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
+# One BLAS thread per process: the book's matrices are small, and on 2 cores shared by two test
+# workers, OpenBLAS's threads only contend (the digits model trains 10x slower with them).
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
 
 .PHONY: env vendor book serve test lab notebooks bench clean
 env: $(STAMP)

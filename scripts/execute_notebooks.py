@@ -8,6 +8,7 @@ build run it. Volatile metadata (execution timings) is dropped so re-running giv
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,6 +17,11 @@ import nbformat
 from nbclient import NotebookClient
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
+
+
+# One BLAS thread per kernel, as in the Makefile (small matrices; threads only contend).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 def execute(path: Path) -> float:
