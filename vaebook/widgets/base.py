@@ -40,7 +40,7 @@ class InteractiveFigure(W.VBox):
     """Controls + figure + readout; ``draw(fig, **values) -> dict`` does the chapter's work."""
 
     def __init__(self, controls: dict, draw, *, figsize=(6.4, 3.6), title: str = "",
-                 readout_format: str = "{:.4g}", clear: bool = True):
+                 readout_format: str = "{:.4g}", clear: bool = True, layout: str = "constrained"):
         style.use()
         if not controls:
             raise ValueError("an InteractiveFigure needs at least one control")
@@ -48,10 +48,11 @@ class InteractiveFigure(W.VBox):
         self._draw = draw
         self._format = readout_format
         self.title = title
-        # A fixed layout (no constrained layout: it costs ~30 ms a redraw). With clear=False the
-        # figure is kept between updates, so draw() can build its artists once (when
-        # ``not fig.axes``) and afterwards only move them: the fast path for heavy figures.
-        self.fig = Figure(figsize=figsize)
+        # Constrained layout by default (tidy, but ~30 ms a redraw). Heavy widgets pass
+        # layout="none" with their own margins and clear=False: the figure is then kept between
+        # updates, so draw() builds its artists once (when ``not fig.axes``) and afterwards only
+        # moves them (see vaebook/widgets/generator.py).
+        self.fig = Figure(figsize=figsize, layout=layout)
         self._clear = clear
         self.image = W.Image(format="png", layout=W.Layout(max_width="100%"))
         self.readout = W.HTML()
