@@ -399,3 +399,60 @@ def test_metrics_on_true_mixture():
     same = vb.metrics.energy_distance(X[:600], Y)
     shifted = vb.metrics.energy_distance(X[:600], Y + 1.0)
     assert abs(same) < 0.02 < shifted
+
+
+# ---------------------------------------------------------------------------- exact model
+def test_linear_gaussian_bayes_rule_and_evidence():
+    from vaebook.exact import LinearGaussian
+
+    m = LinearGaussian.scalar(1.5, 0.3, 0.7)
+    z = np.linspace(-10, 10, 40_001)
+    joint = np.exp(m.log_likelihood(np.array([1.2]), z) + m.log_prior(z))
+    evidence = np.trapezoid(joint, z)
+    assert np.log(evidence) == pytest.approx(m.log_evidence(np.array([1.2]))[0], abs=1e-10)
+    np.testing.assert_allclose(joint / evidence, np.exp(m.log_posterior(z, np.array([1.2]))), atol=1e-10)
+    # closed forms of the scalar model: evidence N(b, w^2 + s^2)
+    assert m.evidence_cov()[0, 0] == pytest.approx(1.5**2 + 0.7**2)
+    mean, cov = m.posterior(np.array([1.2]))
+    assert mean[0, 0] == pytest.approx(1.5 * (1.2 - 0.3) / (1.5**2 + 0.7**2))
+    assert cov[0, 0] == pytest.approx(0.7**2 / (1.5**2 + 0.7**2))
+
+
+def test_linear_gaussian_identity_in_several_dimensions():
+    from vaebook.exact import LinearGaussian
+
+    rng = np.random.default_rng(0)
+    m = LinearGaussian(rng.normal(size=(3, 2)), [0.1, -0.2, 0.3], 0.5)
+    x, z = m.sample(5, rng)
+    assert x.shape == (5, 3) and z.shape == (5, 2)
+    # log p(x|z) + log p(z) - log p(z|x) = log p(x) for every z
+    lhs = m.log_likelihood(x[:1], z) + m.log_prior(z) - m.log_posterior(z, x[:1])
+    np.testing.assert_allclose(lhs, m.log_evidence(x[:1])[0], rtol=1e-12)
+    with pytest.raises(ValueError, match="b must have shape"):
+        LinearGaussian(np.ones((3, 2)), [0.0, 0.0], 1.0)
+    with pytest.raises(ValueError, match="s must be a positive"):
+        LinearGaussian(np.ones((3, 2)), [0.0, 0.0, 0.0], 0.0)
+    with pytest.raises(ValueError, match="3 columns"):
+        m.log_evidence(np.zeros((2, 2)))
+
+
+# ---------------------------------------------------------------------------- display helpers
+def test_show_source_is_the_live_source():
+    from vaebook.show import show_source
+
+    shown = show_source(vb.dense_forward)
+    assert repr(shown).startswith("def dense_forward(")
+    assert "out += b" in shown._repr_markdown_() and shown._repr_markdown_().startswith("```python")
+    with pytest.raises(ValueError, match="at least one"):
+        show_source()
+
+
+def test_style_colours_and_paramdict_repr():
+    import matplotlib as mpl
+
+    vb.style.use()
+    assert mpl.rcParams["image.cmap"] == vb.style.CMAP
+    assert vb.style.cluster_colors([0, 1, 5]) == [vb.style.CLUSTER_COLORS[0], vb.style.CLUSTER_COLORS[1],
+                                                 vb.style.CLUSTER_COLORS[1]]
+    p = vb.init_params(vb.VAEConfig(2, 2, (4,), (4,)), np.random.default_rng(0))
+    assert "0x" not in repr(p) and repr(p).startswith("ParamDict(")
