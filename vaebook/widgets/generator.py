@@ -267,6 +267,14 @@ def _representatives(params, config, X, labels):
     return reps, mu
 
 
+def _interpolation_controls(kind: str, reps, start, end, t) -> dict:
+    """'from' and 'to' dropdowns over the representatives, and the interpolation slider t."""
+    options = [(f"{kind} {k}", k) for k in sorted(reps)]
+    return {"start": W.Dropdown(options=options, value=start, description="from"),
+            "end": W.Dropdown(options=options, value=end, description="to"),
+            "t": slider("t", t, 0.0, 1.0, 0.02)}
+
+
 def interpolation_explorer(params, config, X, labels, *, start: int = 0, end: int = 3,
                            t: float = 0.0, n_path: int = 41) -> InteractiveFigure:
     """Linear interpolation in latent space between the encoder means of two data points.
@@ -318,10 +326,7 @@ def interpolation_explorer(params, config, X, labels, *, start: int = 0, end: in
                 "z2": float(z[1]), "x1": float(x[0]), "x2": float(x[1]),
                 "log_p_true": float(mixture_log_density(x[None])[0])}
 
-    options = [(f"cluster {k}", k) for k in sorted(reps)]
-    controls = {"start": W.Dropdown(options=options, value=start, description="from"),
-                "end": W.Dropdown(options=options, value=end, description="to"),
-                "t": slider("t", t, 0.0, 1.0, 0.02)}
+    controls = _interpolation_controls("cluster", reps, start, end, t)
     w = InteractiveFigure(controls, draw, figsize=(7.0, 3.4), clear=False,
                           title="Interpolation between two encodings")
     w.representatives, w.encoder_means = reps, mu
@@ -448,10 +453,7 @@ def digit_interpolation(params, config, X, labels, *, start: int = 0, end: int =
         return {"start": int(start), "end": int(end), "t": float(t), "z1": float(z[0]),
                 "z2": float(z[1]), "mean_pixel": float(img.mean())}
 
-    options = [(f"digit {k}", k) for k in sorted(reps)]
-    controls = {"start": W.Dropdown(options=options, value=start, description="from"),
-                "end": W.Dropdown(options=options, value=end, description="to"),
-                "t": slider("t", t, 0.0, 1.0, 0.02)}
+    controls = _interpolation_controls("digit", reps, start, end, t)
     w = InteractiveFigure(controls, draw, figsize=(6.4, 4.0), clear=False,
                           title="Interpolation between two digits")
     w.representatives, w.encoder_means = reps, mu
