@@ -267,6 +267,15 @@ def _representatives(params, config, X, labels):
     return reps, mu
 
 
+def _endpoint_representatives(params, config, X, labels, start, end):
+    """Representatives and encoder means, with ``start`` and ``end`` checked to be labels."""
+    reps, mu = _representatives(params, config, X, labels)
+    for name, k in (("start", start), ("end", end)):
+        if k not in reps:
+            raise ValueError(f"{name} must be one of the labels {sorted(reps)}, got {k!r}")
+    return reps, mu
+
+
 def _interpolation_controls(kind: str, reps, start, end, t) -> dict:
     """'from' and 'to' dropdowns over the representatives, and the interpolation slider t."""
     options = [(f"{kind} {k}", k) for k in sorted(reps)]
@@ -288,10 +297,7 @@ def interpolation_explorer(params, config, X, labels, *, start: int = 0, end: in
     _check_model(params, config, data_dim=2)
     X = _checks.finite_matrix(X, "X", 2)
     labels = np.asarray(labels)
-    reps, mu = _representatives(params, config, X, labels)
-    for name, k in (("start", start), ("end", end)):
-        if k not in reps:
-            raise ValueError(f"{name} must be one of the labels {sorted(reps)}, got {k!r}")
+    reps, mu = _endpoint_representatives(params, config, X, labels, start, end)
     Xb, lb = _background(X, labels)
     mub, _ = _background(mu, labels)
     ts = np.linspace(0.0, 1.0, n_path)
@@ -418,10 +424,7 @@ def digit_interpolation(params, config, X, labels, *, start: int = 0, end: int =
     n_strip = _checks.positive_int(n_strip, "n_strip")
     X = _checks.finite_matrix(X, "X", config.data_dim)
     labels = np.asarray(labels)
-    reps, mu = _representatives(params, config, X, labels)
-    for name, k in (("start", start), ("end", end)):
-        if k not in reps:
-            raise ValueError(f"{name} must be one of the labels {sorted(reps)}, got {k!r}")
+    reps, mu = _endpoint_representatives(params, config, X, labels, start, end)
     mub, lb = _background(mu, labels)
     ts = np.linspace(0.0, 1.0, n_strip)
 
