@@ -36,6 +36,25 @@ def random_params(config, rng):
     return params
 
 
+def setup(name, seed, n=7):
+    """(config, params, x, eps) for one of CONFIGS, from a seeded generator."""
+    config = CONFIGS[name]
+    rng = np.random.default_rng(seed)
+    params = random_params(config, rng)
+    return (config, params) + batch(config, rng, n)
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_log_likelihood_is_minus_the_reconstruction_term(name):
+    config, params, x, eps = setup(name, seed=12)
+    mu, log_var = vb.encode(params, config, x)
+    z = vb.reparameterize(mu, log_var, eps)
+    recon, _ = vb.elbo_terms(params, config, x, eps)
+    np.testing.assert_allclose(vb.log_likelihood(params, config, x, z), -recon, rtol=1e-12)
+    with pytest.raises(ValueError, match="same number of rows"):
+        vb.log_likelihood(params, config, x, z[:-1])
+
+
 # ---------------------------------------------------------------------------- data
 def test_mixture_shapes_labels_and_statistics():
     X, labels = vb.make_mixture(40_000, np.random.default_rng(0))
@@ -108,10 +127,7 @@ def test_param_shapes_and_keys():
 
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_vae_gradient_check(name):
-    config = CONFIGS[name]
-    rng = np.random.default_rng(4)
-    params = random_params(config, rng)
-    x, eps = batch(config, rng)
+    config, params, x, eps = setup(name, seed=4)
     losses, grads = vb.loss_and_grads(params, config, x, eps, beta=0.7)
     assert set(grads) == set(params)
     f = lambda: vb.vae_forward(params, config, x, eps, 0.7)[0]["total"]  # noqa: E731
@@ -122,10 +138,7 @@ def test_vae_gradient_check(name):
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_engine_matches_reference(name):
     """The training engine computes exactly the reference loss and gradients."""
-    config = CONFIGS[name]
-    rng = np.random.default_rng(5)
-    params = random_params(config, rng)
-    x, eps = batch(config, rng, n=9)
+    config, params, x, eps = setup(name, seed=5, n=9)
     losses, grads = vb.loss_and_grads(params, config, x, eps, beta=1.3)
     engine = TrainingEngine(params, config)
     recon_sum, kl_sum = engine.loss_and_grads(with_ones_row(x), eps.T.copy(), 1.3)

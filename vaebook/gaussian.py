@@ -17,17 +17,19 @@ def log_normal_diag(x, mean, var):
     return -0.5 * np.sum(LOG_2PI + np.log(var) + (x - mean) ** 2 / var, axis=-1)
 
 
-def kl_diag_to_standard(mu, log_var):
+def kl_diag_to_standard(mu, log_var, per_dimension: bool = False):
     r"""KL( N(mu, diag(exp(log_var))) || N(0, I) ) for each row, in nats.
 
     The closed form derived in the book,
     :math:`\tfrac12 \sum_j (\mu_j^2 + \sigma_j^2 - 1 - \log \sigma_j^2)`.
-    Inputs have shape (batch, latent_dim); the result has shape (batch,).
+    Inputs have shape (batch, latent_dim); the result has shape (batch,), or (batch, latent_dim)
+    with ``per_dimension=True`` (the terms of the sum: the KL of each independent coordinate).
     """
     mu, log_var = np.asarray(mu, float), np.asarray(log_var, float)
     if mu.shape != log_var.shape:
         raise ValueError(f"mu and log_var must have the same shape, got {mu.shape} and {log_var.shape}")
-    return 0.5 * np.sum(mu**2 + np.exp(log_var) - 1.0 - log_var, axis=-1)
+    terms = 0.5 * (mu**2 + np.exp(log_var) - 1.0 - log_var)
+    return terms if per_dimension else np.sum(terms, axis=-1)
 
 
 def kl_normal_1d(mu_q, var_q, mu_p, var_p):

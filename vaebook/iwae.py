@@ -22,19 +22,12 @@ import numpy as np
 
 from . import _checks
 from .data import mixture_log_density
-from .gaussian import LOG_2PI, kl_diag_to_standard
-from .model import VAEConfig, _mlp_forward, decoder_variance, encode, log_normal_rows
+from .gaussian import LOG_2PI, kl_diag_to_standard, log_normal_diag
+from .model import VAEConfig, encode, log_likelihood
+from .montecarlo import log_mean_exp
 
 #: Rows (points x samples) evaluated at once; bounds the memory of a large-K estimate.
 CHUNK_ROWS = 65536
-
-
-def log_mean_exp(a, axis: int = -1) -> np.ndarray:
-    """log(mean(exp(a))) along ``axis``, without overflow or underflow (log-sum-exp trick)."""
-    a = np.asarray(a, dtype=float)
-    m = np.max(a, axis=axis, keepdims=True)
-    out = m + np.log(np.mean(np.exp(a - m), axis=axis, keepdims=True))
-    return np.squeeze(out, axis=axis)
 
 
 def _check_rng(rng):
@@ -91,13 +84,7 @@ def iwae_estimate(x, log_joint, q_mean, q_log_var, K: int, rng: np.random.Genera
 def vae_log_joint(params, config: VAEConfig):
     """``log_joint(x, z) = log p_theta(x|z) + log p(z)`` of a VAE, row by row."""
     def log_joint(x, z):
-        logits, _ = _mlp_forward(params, config._names[1], z)
-        if config.likelihood == "bernoulli":
-            log_lik = np.einsum("ij,ij->i", x, logits) - np.logaddexp(0.0, logits).sum(axis=1)
-        else:
-            log_lik = log_normal_rows(x, logits, decoder_variance(params, config))
-        log_prior = -0.5 * (np.sum(z * z, axis=1) + z.shape[1] * LOG_2PI)
-        return log_lik + log_prior
+        return log_likelihood(params, config, x, z) + log_normal_diag(z, 0.0, 1.0)
     return log_joint
 
 

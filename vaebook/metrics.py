@@ -5,6 +5,7 @@ import numpy as np
 
 from . import _checks
 from .data import CENTERS
+from .gaussian import kl_diag_to_standard
 
 
 def nearest_center(X, centers=CENTERS):
@@ -61,9 +62,7 @@ def kl_per_dimension(mu, log_var) -> np.ndarray:
     """
     mu = _checks.finite_matrix(mu, "mu")
     log_var = _checks.finite_matrix(log_var, "log_var", mu.shape[1])
-    if log_var.shape != mu.shape:
-        raise ValueError(f"mu and log_var must have the same shape, got {mu.shape} and {log_var.shape}")
-    return np.mean(0.5 * (mu**2 + np.exp(log_var) - 1.0 - log_var), axis=0)
+    return kl_diag_to_standard(mu, log_var, per_dimension=True).mean(axis=0)
 
 
 def active_units(mu, threshold: float = 0.01) -> np.ndarray:

@@ -266,12 +266,23 @@ def elbo_terms(params: ParamDict, config: VAEConfig, x, eps):
     x = _checks.finite_matrix(x, "x", config.data_dim)
     mu, log_var = encode(params, config, x)
     z = reparameterize(mu, log_var, _checks.finite_matrix(eps, "eps", config.latent_dim))
+    return -log_likelihood(params, config, x, z), kl_diag_to_standard(mu, log_var)
+
+
+def log_likelihood(params: ParamDict, config: VAEConfig, x, z) -> np.ndarray:
+    """log p_theta(x_i | z_i) of the decoder for each row i, in nats (shape (batch,)).
+
+    Gaussian: log N(x; x_hat(z), sigma_x^2 I). Bernoulli: sum_d x_d a_d - softplus(a_d), with
+    a the decoder's logits (this is -binary cross-entropy, also for x between 0 and 1).
+    """
+    x = _checks.finite_matrix(x, "x", config.data_dim)
+    z = _checks.finite_matrix(z, "z", config.latent_dim)
+    if z.shape[0] != x.shape[0]:
+        raise ValueError(f"x and z must have the same number of rows, got {x.shape[0]} and {z.shape[0]}")
     out, _ = _mlp_forward(params, config._names[1], z)
     if config.likelihood == "bernoulli":
-        recon = np.logaddexp(0.0, out).sum(axis=1) - np.einsum("ij,ij->i", x, out)
-    else:
-        recon = -log_normal_rows(x, out, decoder_variance(params, config))
-    return recon, kl_diag_to_standard(mu, log_var)
+        return np.einsum("ij,ij->i", x, out) - np.logaddexp(0.0, out).sum(axis=1)
+    return log_normal_rows(x, out, decoder_variance(params, config))
 
 
 def log_normal_rows(x, mean, var):

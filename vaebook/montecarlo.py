@@ -17,9 +17,16 @@ from .exact import LinearGaussian, _log_mvn
 from .gaussian import LOG_2PI
 
 
-def _logmeanexp(a: np.ndarray, axis: int = -1) -> np.ndarray:
+def log_mean_exp(a, axis: int = -1) -> np.ndarray:
+    """log(mean(exp(a))) along ``axis``, without overflow or underflow (log-sum-exp trick).
+
+    The Monte Carlo average of likelihoods, taken in log space: used here for the naive
+    estimate of the evidence and in :mod:`vaebook.iwae` for the importance-weighted one.
+    """
+    a = np.asarray(a, dtype=float)
     m = np.max(a, axis=axis, keepdims=True)
-    return np.squeeze(m, axis) + np.log(np.mean(np.exp(a - m), axis=axis))
+    out = m + np.log(np.mean(np.exp(a - m), axis=axis, keepdims=True))
+    return np.squeeze(out, axis=axis)
 
 
 def _one_point(model: LinearGaussian, x) -> np.ndarray:
@@ -44,7 +51,7 @@ def naive_log_evidence(model: LinearGaussian, x, n_samples: int, rng: np.random.
     r = 1 if n_repeats is None else _checks.positive_int(n_repeats, "n_repeats")
     z = rng.standard_normal((r * n, model.latent_dim))
     log_lik = model.log_likelihood(x, z).reshape(r, n)
-    est = _logmeanexp(log_lik, axis=1)
+    est = log_mean_exp(log_lik, axis=1)
     return float(est[0]) if n_repeats is None else est
 
 
