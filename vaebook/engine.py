@@ -4,157 +4,266 @@ r"""The training engine: the same forward and backward pass as :mod:`vaebook.mod
 layer function per step, easy to read and to gradient-check. Training calls the pass tens of
 thousands of times on batches of 64 points, where NumPy's cost is the *number* of calls (about
 1 microsecond each), not the arithmetic. This engine computes exactly the same gradients with
-fewer, larger calls, using three ordinary devices:
+fewer calls, using four ordinary devices:
 
 1. **Points as columns.** A batch is stored as a (features, batch) array, so the encoder's
-   (mu, log sigma^2) rows and every hidden layer are contiguous blocks of rows.
+   (mu, log sigma^2) rows and every hidden layer are contiguous blocks of rows, which NumPy
+   can write into directly (``out=``).
 2. **The bias trick** (as in CS231n's linear-classifier notes). Each layer's ``W`` (n_in, n_out)
    and ``b`` (n_out,) are stored one after the other in the parameter vector, so together they
    are one contiguous (n_in + 1, n_out) block ``[W; b]``. Every layer input carries an extra row
    of ones, so ``[W; b]^T [a; 1] = W^T a + b`` is one matrix product, and the gradient of the
    block, ``[a; 1] dout^T``, gives ``dW`` and ``db`` in one product too.
-3. **Preallocated work arrays** (one set per batch size) and a fused optimiser update on the
-   flat parameter vector.
+3. **Preallocated arrays.** An epoch's shuffled data and noise are copied once into one block
+   per batch; every intermediate has its own buffer, made once.
+4. **Losses once per epoch.** A step needs the *gradients* of the loss, not its value. Each step
+   leaves its encoder output (mu, log sigma^2) and decoder output in a per-epoch record, and the
+   epoch's loss is computed from the record in a few calls on whole arrays at the end. It is the
+   same number (the loss of each batch at the parameters it was stepped from), not an estimate.
 
-``tests/test_engine.py`` checks that its gradients equal the reference's to rounding error.
+``tests/test_library.py`` checks that its gradients and losses equal the reference's to
+rounding error, one batch and one whole epoch at a time.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .gaussian import LOG_2PI as _LOG_2PI
+from .gaussian import kl_diag_to_standard, log_normal_diag
 from .model import VAEConfig
 from .params import ParamDict
 
 
+def _block(pd: ParamDict, name: str) -> np.ndarray:
+    """The contiguous [W; b] block of layer ``name``, as an (n_in + 1, n_out) view."""
+    n_in, n_out = pd.shapes[name + "_W"]
+    start = pd.offsets[name + "_W"]
+    assert pd.offsets[name + "_b"] == start + n_in * n_out  # b is stored right after W
+    return pd.vector[start:start + (n_in + 1) * n_out].reshape(n_in + 1, n_out)
+
+
+def _with_ones(rows: int, m: int, batches: int | None = None) -> np.ndarray:
+    """An array of ``rows`` rows plus a last row of ones (the bias trick), for m points."""
+    shape = (rows + 1, m) if batches is None else (batches, rows + 1, m)
+    a = np.empty(shape)
+    a[..., -1, :] = 1.0
+    return a
+
+
+class _Work:
+    """Buffers for one batch of m points (shared by all batches of that size), and per layer, the
+    arrays each step of the forward and backward pass reads and writes, looked up once."""
+
+    def __init__(self, config: VAEConfig, m: int, engine: "TrainingEngine"):
+        J, D = config.latent_dim, config.data_dim
+        self.z = _with_ones(J, m)
+        self.z_rows = self.z[:-1]
+        self.sigma = np.empty((J, m))
+        self.sigma_eps = np.empty((J, m))
+        self.dout = np.empty((D, m))                 # d loss / d decoder output
+        self.dhead = np.empty((2 * J, m))            # d loss / d (mu, log sigma^2)
+        self.kl_grad = np.empty((2 * J, m))          # d KL / d (mu, log sigma^2), times (1, 2)
+        self.dz, self.dhead_log_var = self.dhead[:J], self.dhead[J:]
+        self.kl_grad_mu, self.kl_grad_log_var = self.kl_grad[:J], self.kl_grad[J:]
+        zeros = {h: np.zeros((h, m)) for h in config.enc_hidden + config.dec_hidden}
+        masks = {h: np.empty((h, m), dtype=bool) for h in config.enc_hidden + config.dec_hidden}
+
+        def layers(blocks, gblocks, first_input, first_dx):
+            acts = [_with_ones(Wb.shape[1], m) for Wb in blocks[:-1]]   # ReLU outputs + ones row
+            inputs = [first_input] + acts
+            dxs = [first_dx] + [np.empty((act.shape[0] - 1, m)) for act in acts]
+            forward = [(Wb.T, act[:-1], zeros[Wb.shape[1]], act) for Wb, act in zip(blocks, acts)]
+            backward = [(inputs[i], gblocks[i], None if dxs[i] is None else blocks[i][:-1], dxs[i],
+                         masks[dxs[i].shape[0]] if i > 0 else None)
+                        for i in range(len(blocks) - 1, -1, -1)]   # from the output layer down
+            return forward, backward
+
+        # the data (the encoder's input) changes per batch and needs no gradient;
+        # the decoder's input is z, whose gradient goes into the mu rows of dhead
+        self.enc_forward, self.enc_backward = layers(engine.enc, engine.enc_g, None, None)
+        self.dec_forward, self.dec_backward = layers(engine.dec, engine.dec_g, self.z, self.dhead[:J])
+        self.enc_head, self.dec_last = engine.enc[-1].T, engine.dec[-1].T
+
+
+class _Epoch:
+    """An epoch's data, noise and record, as one (rows, m) block per batch.
+
+    The n points are split into ``n // m`` full batches of m, which are blocks of 3-D arrays,
+    and, if m does not divide n, one last batch of the remaining points.
+    """
+
+    def __init__(self, config: VAEConfig, n: int, m: int, learned_variance: bool):
+        J, D = config.latent_dim, config.data_dim
+        full, rest = divmod(n, m)
+        self.parts = []
+        for count, size in ((full, m), (1 if rest else 0, rest)):
+            if count:
+                self.parts.append({
+                    "size": size,
+                    "xa": _with_ones(D, size, count),        # data, with the ones row
+                    "eps": np.empty((count, J, size)),
+                    "head": np.empty((count, 2 * J, size)),  # record: encoder outputs
+                    "out": np.empty((count, D, size)),       # record: decoder outputs
+                    "log_s2": np.empty((count, D, 1)) if learned_variance else None,
+                })
+        # per batch, the views a step uses: (xa, x, eps, head, mu, log_var, out, log_s2)
+        self.batches = [
+            (xa, xa[:-1], part["eps"][i], head, head[:J], head[J:], part["out"][i],
+             None if part["log_s2"] is None else part["log_s2"][i, :, 0])
+            for part in self.parts
+            for i, (xa, head) in enumerate(zip(part["xa"], part["head"]))
+        ]
+
+    def load(self, X: np.ndarray, noise: np.ndarray) -> None:
+        """Copy the (n, D) data and (n, J) noise, in their row order, into the batch blocks."""
+        start = 0
+        for part in self.parts:
+            count, size = len(part["xa"]), part["size"]
+            stop = start + count * size
+            # rows start..stop as (count, size, D) -> (count, D, size): points become columns
+            part["xa"][:, :-1, :] = X[start:stop].reshape(count, size, -1).transpose(0, 2, 1)
+            part["eps"][...] = noise[start:stop].reshape(count, size, -1).transpose(0, 2, 1)
+            start = stop
+
+
 class TrainingEngine:
-    """Loss and gradients of one batch, written into a flat gradient vector."""
+    """Gradients of the batch-mean loss, written into ``self.grads``; losses once per epoch."""
 
     def __init__(self, params: ParamDict, config: VAEConfig):
         self.params, self.config = params, config
         self.grads = params.zeros_like()
         enc_names, dec_names = config._names
-        self.enc = [self._block(params, name) for name in enc_names]
-        self.dec = [self._block(params, name) for name in dec_names]
-        self.enc_g = [self._block(self.grads, name) for name in enc_names]
-        self.dec_g = [self._block(self.grads, name) for name in dec_names]
-        self._work = {}
+        self.enc = [_block(params, name) for name in enc_names]
+        self.dec = [_block(params, name) for name in dec_names]
+        self.enc_g = [_block(self.grads, name) for name in enc_names]
+        self.dec_g = [_block(self.grads, name) for name in dec_names]
+        self._work: dict[int, _Work] = {}
+        self._epochs: dict[tuple[int, int], _Epoch] = {}
 
-    @staticmethod
-    def _block(pd: ParamDict, name: str) -> np.ndarray:
-        """The contiguous [W; b] block of layer ``name``, as an (n_in + 1, n_out) view."""
-        n_in, n_out = pd.shapes[name + "_W"]
-        start = pd.offsets[name + "_W"]
-        assert pd.offsets[name + "_b"] == start + n_in * n_out  # b is stored right after W
-        return pd.vector[start:start + (n_in + 1) * n_out].reshape(n_in + 1, n_out)
+    # ------------------------------------------------------------------ public
+    def epoch(self, X: np.ndarray, noise: np.ndarray, batch_size: int, beta: float,
+              optimizer) -> tuple[float, float]:
+        """One pass over the rows of X in order: a gradient and an optimiser step per batch.
 
-    def _buffers(self, m: int):
-        """Work arrays for a batch of m points (made once per batch size)."""
-        if m not in self._work:
-            c = self.config
-            ones_row = lambda rows: np.ones((rows + 1, m))  # noqa: E731  (last row stays 1)
-            self._work[m] = {
-                "enc_act": [ones_row(h) for h in c.enc_hidden],
-                "dec_act": [ones_row(h) for h in c.dec_hidden],
-                "enc_pre": [np.empty((h, m)) for h in c.enc_hidden],
-                "dec_pre": [np.empty((h, m)) for h in c.dec_hidden],
-                "zeros": {h: np.zeros((h, m)) for h in set(c.enc_hidden + c.dec_hidden)},
-                "head": np.empty((2 * c.latent_dim, m)),
-                "dhead": np.empty((2 * c.latent_dim, m)),
-                "z": ones_row(c.latent_dim),
-                "sigma": np.empty((c.latent_dim, m)),
-                "sigma_eps": np.empty((c.latent_dim, m)),
-                "out": np.empty((c.data_dim, m)),
-            }
-            w = self._work[m]
-            w["dec_inputs"] = [w["z"]] + w["dec_act"]   # the input of each decoder layer
-        return self._work[m]
-
-    def _mlp_forward(self, blocks, a, acts, pres, zeros):
-        for Wb, act, pre in zip(blocks[:-1], acts, pres):
-            np.dot(Wb.T, a, out=pre)
-            np.maximum(pre, zeros[pre.shape[0]], out=act[:-1])  # ReLU (zeros: see module doc)
-            a = act
-        return a
-
-    def _mlp_backward(self, dout, blocks, gblocks, inputs, need_dx):
-        for i in range(len(blocks) - 1, -1, -1):
-            a = inputs[i]
-            np.dot(a, dout.T, out=gblocks[i])       # [dW; db] = [a; 1] dout^T
-            if i == 0 and not need_dx:
-                return None
-            dout = np.dot(blocks[i][:-1], dout)     # W dout: gradient w.r.t. the layer input
-            if i > 0:
-                dout *= a[:-1] > 0.0                # ReLU: passes where its output was > 0
-        return dout
-
-    def loss_and_grads(self, xa: np.ndarray, eps: np.ndarray, beta: float = 1.0):
-        """Losses of a batch (sums over its points) and gradients of the batch-mean loss.
-
-        ``xa`` has shape (data_dim + 1, m) with a last row of ones; ``eps`` has shape
-        (latent_dim, m). Returns ``(recon_sum, kl_sum)``; the gradients are in ``self.grads``.
+        ``X`` is (n, data_dim), ``noise`` the (n, latent_dim) reparameterisation noise. Returns
+        ``(recon_sum, kl_sum)``: the sums over the n points of each batch's loss terms at the
+        parameters its step started from (what averaging per-step losses would give).
         """
-        c, J = self.config, self.config.latent_dim
-        m = xa.shape[1]
-        w = self._buffers(m)
-        x = xa[:-1]
+        ep = self._epoch(X.shape[0], batch_size)
+        ep.load(X, noise)
+        params, grads = self.params, self.grads
+        for batch in ep.batches:
+            self._gradients(batch, beta)
+            optimizer.step(params, grads)
+        return self._losses(ep)
 
-        # ---- forward
-        a = self._mlp_forward(self.enc, xa, w["enc_act"], w["enc_pre"], w["zeros"])
-        head = np.dot(self.enc[-1].T, a, out=w["head"])
-        mu, log_var = head[:J], head[J:]
-        sigma, sigma_eps, z = w["sigma"], w["sigma_eps"], w["z"]
+    def loss_and_grads(self, x: np.ndarray, eps: np.ndarray, beta: float = 1.0) -> tuple[float, float]:
+        """One batch, (m, data_dim) and (m, latent_dim), as one epoch without a step.
+
+        Returns ``(recon_sum, kl_sum)`` over the batch; the gradients of the batch-mean loss
+        are in ``self.grads``. (Used to check the engine against the reference.)
+        """
+        ep = self._epoch(x.shape[0], x.shape[0])
+        ep.load(x, eps)
+        self._gradients(ep.batches[0], beta)
+        return self._losses(ep)
+
+    # ------------------------------------------------------------------ one batch
+    def _gradients(self, batch, beta: float) -> None:
+        xa, x, eps, head, mu, log_var, out, log_s2_record = batch
+        c = self.config
+        m = xa.shape[1]
+        w = self._work.get(m) or self._work.setdefault(m, _Work(c, m, self))
+
+        # ---- forward: encoder, z = mu + sigma * eps, decoder
+        a = self._forward(xa, w.enc_forward)
+        np.dot(w.enc_head, a, out=head)
+        sigma, sigma_eps = w.sigma, w.sigma_eps
         np.multiply(log_var, 0.5, out=sigma)
         np.exp(sigma, out=sigma)
         np.multiply(sigma, eps, out=sigma_eps)
-        np.add(mu, sigma_eps, out=z[:-1])
-        a = self._mlp_forward(self.dec, z, w["dec_act"], w["dec_pre"], w["zeros"])
-        out = np.dot(self.dec[-1].T, a, out=w["out"])
+        np.add(mu, sigma_eps, out=w.z_rows)
+        a = self._forward(w.z, w.dec_forward)
+        np.dot(w.dec_last, a, out=out)
 
-        # ---- loss (sums over the batch) and d loss / d out (of the batch mean)
-        var = sigma * sigma
-        kl_sum = 0.5 * (np.vdot(mu, mu) + np.add.reduce(var - log_var, axis=None) - J * m)
-        if c.likelihood == "bernoulli":
-            recon_sum = np.add.reduce(np.logaddexp(0.0, out), axis=None) - np.vdot(x, out)
-            np.tanh(0.5 * out, out=out)             # sigmoid(a) = (1 + tanh(a / 2)) / 2
-            out += 1.0
-            out *= 0.5
-            out -= x
-            out *= 1.0 / m
+        # ---- d loss / d out, of the batch mean
+        dout = w.dout
+        if c.likelihood == "bernoulli":               # sigmoid(a) - x, sigmoid(a) = (1 + tanh(a/2)) / 2
+            np.multiply(out, 0.5, out=dout)
+            np.tanh(dout, out=dout)
+            dout += 1.0
+            dout *= 0.5
+            dout -= x
+            dout *= 1.0 / m
         elif c.learned_variance:
             log_s2 = self.params["dec_log_sigma2"]
+            log_s2_record[...] = log_s2               # the loss at the end of the epoch needs it
             inv_s2 = np.exp(-log_s2)
-            out -= x
-            sq = np.add.reduce(out * out, axis=1)
-            recon_sum = 0.5 * (np.dot(sq, inv_s2) + m * (log_s2.sum() + c.data_dim * _LOG_2PI))
+            np.subtract(out, x, out=dout)
+            sq = np.add.reduce(dout * dout, axis=1)   # per data dimension, summed over the batch
             np.multiply(0.5, 1.0 - sq * inv_s2 / m, out=self.grads["dec_log_sigma2"])
-            out *= (inv_s2 / m)[:, None]
+            dout *= (inv_s2 / m)[:, None]
         else:
-            out -= x
-            recon_sum = 0.5 * (np.vdot(out, out) / c.sigma2
-                               + m * c.data_dim * (np.log(c.sigma2) + _LOG_2PI))
-            out *= 1.0 / (c.sigma2 * m)
+            np.subtract(out, x, out=dout)
+            dout *= 1.0 / (c.sigma2 * m)
 
-        # ---- backward
-        dz = self._mlp_backward(out, self.dec, self.dec_g, w["dec_inputs"], need_dx=True)
-        dhead = w["dhead"]
-        dmu, dlog_var = dhead[:J], dhead[J:]
+        # ---- backward: decoder (writes dz into dhead[:J]), then z and the KL term, then encoder
+        self._backward(dout, w.dec_backward)
         k = beta / m
-        np.multiply(mu, k, out=dmu)                  # d KL / d mu
-        dmu += dz                                    # + d recon / d z * d z / d mu
-        var -= 1.0
-        var *= k                                     # d KL / d log_var * 2
-        np.multiply(dz, sigma_eps, out=dlog_var)     # d recon / d z * d z / d log_var * 2
-        dlog_var += var
-        dlog_var *= 0.5
-        self._mlp_backward(dhead, self.enc, self.enc_g, [xa] + w["enc_act"], need_dx=False)
-        return float(recon_sum), float(kl_sum)
+        np.multiply(mu, k, out=w.kl_grad_mu)                # d KL / d mu = mu / m (times beta)
+        np.multiply(sigma, sigma, out=w.kl_grad_log_var)    # 2 d KL / d log_var = (sigma^2 - 1) / m
+        w.kl_grad_log_var -= 1.0
+        w.kl_grad_log_var *= k
+        np.multiply(w.dz, sigma_eps, out=w.dhead_log_var)   # 2 d z / d log_var = sigma eps
+        dhead = w.dhead
+        dhead += w.kl_grad
+        w.dhead_log_var *= 0.5
+        self._backward(dhead, w.enc_backward, xa)
 
+    @staticmethod
+    def _forward(a, layers):
+        """Hidden layers: ``h = max(0, [W; b]^T [a; 1])``, written above each layer's ones row."""
+        for WbT, h, zeros, act in layers:
+            np.dot(WbT, a, out=h)
+            np.maximum(h, zeros, out=h)
+            a = act
+        return a
 
+    @staticmethod
+    def _backward(dout, layers, first_input=None):
+        """Gradient blocks ``[a; 1] dout^T``, and d loss / d input down to the first layer.
 
-def with_ones_row(X: np.ndarray) -> np.ndarray:
-    """(n, D) data as a (D + 1, n) array of columns with a last row of ones."""
-    xa = np.empty((X.shape[1] + 1, X.shape[0]))
-    xa[:-1] = X.T
-    xa[-1] = 1.0
-    return xa
+        ``layers`` runs from the output layer down. The first layer's input is ``first_input``
+        when it changes from batch to batch (the data); its gradient is not needed then.
+        """
+        for a, gblock, W, dx, mask in layers:
+            if a is None:
+                np.dot(first_input, dout.T, out=gblock)
+                return
+            np.dot(a, dout.T, out=gblock)            # [dW; db] = [a; 1] dout^T
+            dout = np.dot(W, dout, out=dx)           # d loss / d a = W dout
+            if mask is not None:                     # through the ReLU that made a:
+                np.greater(a[:-1], 0.0, out=mask)    # it passes where its output was > 0
+                np.multiply(dout, mask, out=dout)
+
+    # ------------------------------------------------------------------ bookkeeping
+    def _epoch(self, n: int, m: int) -> _Epoch:
+        key = (n, m)
+        if key not in self._epochs:
+            self._epochs[key] = _Epoch(self.config, n, m, self.config.learned_variance)
+        return self._epochs[key]
+
+    def _losses(self, ep: _Epoch) -> tuple[float, float]:
+        """Sums over the epoch's points of -log p(x | z) and KL, from the record."""
+        c, J = self.config, self.config.latent_dim
+        recon = kl = 0.0
+        for part in ep.parts:
+            head, out = part["head"], part["out"]    # (batches, rows, m): a point is a column
+            x = part["xa"][:, :-1, :]
+            kl += kl_diag_to_standard(head[:, :J], head[:, J:], per_dimension=True).sum()
+            if c.likelihood == "bernoulli":
+                recon += (np.logaddexp(0.0, out) - x * out).sum()
+            else:
+                var = np.exp(part["log_s2"]) if c.learned_variance else np.full((c.data_dim, 1), c.sigma2)
+                # log_normal_diag sums over its last axis: put the data dimension last
+                recon -= log_normal_diag(x.swapaxes(1, 2), out.swapaxes(1, 2), var.swapaxes(-1, -2)).sum()
+        return float(recon), float(kl)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
-from .engine import TrainingEngine, with_ones_row
+from .engine import TrainingEngine
 from .model import VAEConfig
 from .params import ParamDict
 
@@ -37,15 +37,9 @@ def train(params: ParamDict, config: VAEConfig, X, *, epochs: int, batch_size: i
         b = float(beta_of(epoch))
         if not np.isfinite(b) or b < 0:
             raise ValueError(f"beta must be finite and >= 0, got {b} at epoch {epoch}")
-        columns = with_ones_row(X[rng.permutation(n)])      # (data_dim + 1, n): see engine.py
-        noise = rng.standard_normal((n, J)).T.copy()        # (latent_dim, n)
-        recon_sum = kl_sum = 0.0
-        for start in range(0, n, batch_size):
-            stop = start + batch_size
-            r, k = engine.loss_and_grads(columns[:, start:stop], noise[:, start:stop], b)
-            optimizer.step(params, engine.grads)
-            recon_sum += r
-            kl_sum += k
+        order = rng.permutation(n)
+        noise = rng.standard_normal((n, J))
+        recon_sum, kl_sum = engine.epoch(X[order], noise, batch_size, b, optimizer)
         if not np.isfinite(params.vector).all():
             raise FloatingPointError(
                 f"training diverged at epoch {epoch}: parameters became non-finite "
