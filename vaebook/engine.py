@@ -61,7 +61,7 @@ class _Work:
         self.sigma_eps = np.empty((J, m))
         self.dout = np.empty((D, m))                 # d loss / d decoder output
         self.dhead = np.empty((2 * J, m))            # d loss / d (mu, log sigma^2)
-        self.kl_grad = np.empty((2 * J, m))          # d KL / d (mu, log sigma^2), times (1, 2)
+        self.kl_grad = np.empty((2 * J, m))          # (d KL / d mu, 2 d KL / d log sigma^2)
         self.dz, self.dhead_log_var = self.dhead[:J], self.dhead[J:]
         self.kl_grad_mu, self.kl_grad_log_var = self.kl_grad[:J], self.kl_grad[J:]
         zeros = {h: np.zeros((h, m)) for h in config.enc_hidden + config.dec_hidden}
@@ -80,7 +80,7 @@ class _Work:
         # the data (the encoder's input) changes per batch and needs no gradient;
         # the decoder's input is z, whose gradient goes into the mu rows of dhead
         self.enc_forward, self.enc_backward = layers(engine.enc, engine.enc_g, None, None)
-        self.dec_forward, self.dec_backward = layers(engine.dec, engine.dec_g, self.z, self.dhead[:J])
+        self.dec_forward, self.dec_backward = layers(engine.dec, engine.dec_g, self.z, self.dz)
         self.enc_head, self.dec_last = engine.enc[-1].T, engine.dec[-1].T
 
 
@@ -91,7 +91,7 @@ class _Epoch:
     and, if m does not divide n, one last batch of the remaining points.
     """
 
-    def __init__(self, config: VAEConfig, n: int, m: int, learned_variance: bool):
+    def __init__(self, config: VAEConfig, n: int, m: int):
         J, D = config.latent_dim, config.data_dim
         full, rest = divmod(n, m)
         self.parts = []
@@ -103,7 +103,7 @@ class _Epoch:
                     "eps": np.empty((count, J, size)),
                     "head": np.empty((count, 2 * J, size)),  # record: encoder outputs
                     "out": np.empty((count, D, size)),       # record: decoder outputs
-                    "log_s2": np.empty((count, D, 1)) if learned_variance else None,
+                    "log_s2": np.empty((count, D, 1)) if config.learned_variance else None,
                 })
         # per batch, the views a step uses: (xa, x, eps, head, mu, log_var, out, log_s2)
         self.batches = [
@@ -249,7 +249,7 @@ class TrainingEngine:
     def _epoch(self, n: int, m: int) -> _Epoch:
         key = (n, m)
         if key not in self._epochs:
-            self._epochs[key] = _Epoch(self.config, n, m, self.config.learned_variance)
+            self._epochs[key] = _Epoch(self.config, n, m)
         return self._epochs[key]
 
     def _losses(self, ep: _Epoch) -> tuple[float, float]:
