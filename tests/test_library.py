@@ -37,11 +37,17 @@ def random_params(config, rng):
 
 
 def setup(name, seed, n=7):
-    """(config, params, x, eps) for one of CONFIGS, from a seeded generator."""
-    config = CONFIGS[name]
+    """(config, params, x, eps) for one of CONFIGS (or a given VAEConfig), from a seeded generator."""
+    config = name if isinstance(name, vb.VAEConfig) else CONFIGS[name]
     rng = np.random.default_rng(seed)
     params = random_params(config, rng)
     return (config, params) + batch(config, rng, n)
+
+
+def by_hand(params, config, x, eps):
+    """(mu, log_var, decoder output), from the public pieces encode, reparameterize, decode."""
+    mu, log_var = vb.encode(params, config, x)
+    return mu, log_var, vb.decode(params, config, vb.reparameterize(mu, log_var, eps))
 
 
 @pytest.mark.parametrize("name", list(CONFIGS))
@@ -150,13 +156,9 @@ def test_engine_matches_reference(name):
 
 def test_loss_matches_written_formula():
     """recon = ||x - x_hat||^2 / (2 sigma2) + D/2 log(2 pi sigma2); KL closed form; batch mean."""
-    config = vb.VAEConfig(2, 2, (8,), (8,), sigma2=0.3)
-    rng = np.random.default_rng(6)
-    params = random_params(config, rng)
-    x, eps = batch(config, rng, n=11)
+    config, params, x, eps = setup(vb.VAEConfig(2, 2, (8,), (8,), sigma2=0.3), seed=6, n=11)
     losses, _ = vb.vae_forward(params, config, x, eps)
-    mu, log_var = vb.encode(params, config, x)
-    x_hat = vb.decode(params, config, vb.reparameterize(mu, log_var, eps))
+    mu, log_var, x_hat = by_hand(params, config, x, eps)
     recon = np.sum((x - x_hat) ** 2, axis=1) / (2 * 0.3) + np.log(2 * np.pi * 0.3)
     kl = 0.5 * np.sum(mu**2 + np.exp(log_var) - 1 - log_var, axis=1)
     assert losses["recon"] == pytest.approx(recon.mean(), rel=1e-12)
@@ -169,24 +171,17 @@ def test_loss_matches_written_formula():
 
 def test_sigma2_half_is_sum_of_squares_plus_kl():
     """With sigma2 = 1/2 the loss is SSE + KL + (D/2) log(pi): the source notebook's loss plus a constant."""
-    config = vb.VAEConfig(2, 2, (8,), (8,), sigma2=0.5)
-    rng = np.random.default_rng(7)
-    params = random_params(config, rng)
-    x, eps = batch(config, rng, n=10)
+    config, params, x, eps = setup(vb.VAEConfig(2, 2, (8,), (8,), sigma2=0.5), seed=7, n=10)
     losses, _ = vb.vae_forward(params, config, x, eps)
-    mu, log_var = vb.encode(params, config, x)
-    sse = np.sum((x - vb.decode(params, config, vb.reparameterize(mu, log_var, eps))) ** 2, axis=1).mean()
+    _, _, x_hat = by_hand(params, config, x, eps)
+    sse = np.sum((x - x_hat) ** 2, axis=1).mean()
     assert losses["recon"] - sse == pytest.approx(np.log(np.pi), rel=1e-12)
 
 
 def test_bernoulli_loss_is_binary_cross_entropy():
-    config = CONFIGS["bernoulli"]
-    rng = np.random.default_rng(8)
-    params = random_params(config, rng)
-    x, eps = batch(config, rng, n=5)
+    config, params, x, eps = setup("bernoulli", seed=8, n=5)
     r, _ = vb.elbo_terms(params, config, x, eps)
-    mu, log_var = vb.encode(params, config, x)
-    p = vb.decode(params, config, vb.reparameterize(mu, log_var, eps))
+    _, _, p = by_hand(params, config, x, eps)
     bce = -np.sum(x * np.log(p) + (1 - x) * np.log(1 - p), axis=1)
     np.testing.assert_allclose(r, bce, rtol=1e-10)
 
