@@ -1,26 +1,52 @@
 # The two commands a newcomer needs:  make book   (build the site)   and   make test   (run every test).
-# Both create the virtual environment in .venv on first use (only python3 is required).
+# Both create the virtual environment in .venv on first use (python3 3.11+, make, Node.js and npm).
+# `make` alone lists every target.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
-# One BLAS thread per process: the book's matrices are small, and on 2 cores shared by two test
-# workers, OpenBLAS's threads only contend (the digits model trains 10x slower with them).
-export OPENBLAS_NUM_THREADS := 1
-export OMP_NUM_THREADS := 1
+.DEFAULT_GOAL := help
 
-.PHONY: env vendor book serve test lab notebooks bench clean
+# The pinned numerical platform (numerics.env; the README says why). Assignments here override
+# whatever the calling shell exports, and every command below inherits them. On ARM only the
+# thread settings apply.
+ifeq ($(shell uname -m),x86_64)
+include numerics.env
+export OPENBLAS_CORETYPE NPY_ENABLE_CPU_FEATURES NPY_DISABLE_CPU_FEATURES
+else
+OPENBLAS_NUM_THREADS := $(shell sed -n 's/^OPENBLAS_NUM_THREADS *= *//p' numerics.env)
+OMP_NUM_THREADS := $(shell sed -n 's/^OMP_NUM_THREADS *= *//p' numerics.env)
+endif
+export OPENBLAS_NUM_THREADS OMP_NUM_THREADS
+
+# What `make test` adds to plain pytest: two workers (each notebook's cells on one worker), strict
+# nbval of every chapter in the pinned "vaebook" kernel, the one sanitizer, no cache folder.
+PYTEST_ARGS := -n 2 --dist loadgroup --nbval --nbval-kernel-name vaebook \
+               --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+.PHONY: help env lock vendor book serve test check lab notebooks bench clean
+
+## help: list the targets (the default goal)
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
+
+## env: create .venv with the exact versions of requirements.lock and the pinned "vaebook" kernel
 env: $(STAMP)
-$(STAMP): requirements.txt pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+$(STAMP): requirements.txt requirements.lock pyproject.toml numerics.env scripts/numerics.py
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian/Ubuntu, install python3-venv (apt-get install python3-venv)"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -c requirements.lock -r requirements.txt
+	$(PY) scripts/numerics.py install-kernel --sys-prefix
 	touch $(STAMP)
 
-## make vendor: the site's browser assets (MathJax, require.js, widget manager, anywidget), copied
-## from npm (package-lock.json, `npm ci`) and the installed Python packages into _site_assets/,
-## which the site serves itself: no CDN at reading time (scripts/vendor_assets.py)
+## lock: regenerate requirements.lock from the ranges in requirements.txt (needs uv: pip install uv)
+lock:
+	uv pip compile requirements.txt --universal --python-version 3.11 --no-emit-package vaebook \
+	    --custom-compile-command "make lock" -o requirements.lock
+
+## vendor: the site's browser assets (MathJax, require.js, widget manager, anywidget), from npm
+##         (package-lock.json, `npm ci`) and the installed Python packages, into _site_assets/
 NPM_STAMP    := node_modules/.npm-ci-stamp
 VENDOR_STAMP := _site_assets/_vendor/versions.json
 vendor: $(VENDOR_STAMP)
@@ -30,30 +56,37 @@ $(NPM_STAMP): package.json package-lock.json
 $(VENDOR_STAMP): $(STAMP) $(NPM_STAMP) scripts/vendor_assets.py site/widgets-config.js
 	$(PY) scripts/vendor_assets.py
 
-## make book: build the static site into _build/html (cached: only changed notebooks re-execute)
+## book: build the static site into _build/html (cached: only changed notebooks re-execute)
 book: env vendor
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 	@echo "Site built: open _build/html/index.html, or run 'make serve' for http://127.0.0.1:$(PORT)"
 
-## make serve: build, then serve the site on http://127.0.0.1:$(PORT)
+## serve: build, then serve the site on http://127.0.0.1:$(PORT)
 serve: book
 	$(PY) -m http.server --directory _build/html --bind 127.0.0.1 $(PORT)
 
-## make test: unit tests, strict nbval of every chapter, and a full clean build of the book
+## test: every test: library, strict nbval of every chapter, every chapter under a foreign platform,
+##       the book build, the browser tests
 test: env vendor
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS) $(ARGS)
 
-## make lab: JupyterLab on the chapters, with live widgets
+## check: `make test` without strict output comparison (for ARM machines, where digits may differ)
+check: env vendor
+	$(PY) -m pytest $(filter-out --nbval --nbval-kernel-name vaebook,$(PYTEST_ARGS)) $(ARGS)
+
+## lab: JupyterLab on the chapters (pinned kernel, MyST rendering, live widgets)
 lab: env
 	$(VENV)/bin/jupyter lab book/
 
-## make notebooks: re-execute every chapter in place and store its outputs (after editing one)
+## notebooks: re-execute every chapter in place and store its outputs (NB=book/03_kl_elbo.ipynb for one)
 notebooks: env
-	$(PY) scripts/execute_notebooks.py
+	$(PY) scripts/execute_notebooks.py $(NB)
 
-## make bench: print the speed figures
+## bench: run every benchmark script (each prints its figures; see benchmarks/README.md)
 bench: env
 	$(PY) benchmarks/bench_train.py
+	$(PY) benchmarks/bench_widgets.py
 
+## clean: remove the built site, its cache and the vendored assets
 clean:
 	rm -rf _build _site_assets

@@ -3,32 +3,32 @@
 Usage: python scripts/execute_notebooks.py [book/NOTEBOOK.ipynb ...]   (default: all in book/)
 
 Notebooks are stored executed because strict nbval compares every output with the stored one.
-Each notebook runs top to bottom in a fresh kernel from book/, exactly as nbval and the book
-build run it. Volatile metadata (execution timings) is dropped so re-running gives clean diffs.
+Each notebook runs top to bottom in a fresh "vaebook" kernel (the pinned numerical platform of
+numerics.env) from book/, exactly as nbval and the book build run it, with the book's one
+per-cell timeout (`execute.timeout` in _config.yml). Volatile metadata (execution timings) is
+dropped so re-running gives clean diffs.
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
 
 import nbformat
+import yaml
 from nbclient import NotebookClient
 
-BOOK = Path(__file__).resolve().parent.parent / "book"
-
-
-# One BLAS thread per kernel, as in the Makefile (small matrices; threads only contend).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+KERNEL = {"name": "vaebook", "display_name": "Python 3 (vaebook)", "language": "python"}
+TIMEOUT = int(yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"])
 
 
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = dict(KERNEL)
     t0 = time.perf_counter()
-    NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=True,
+    NotebookClient(nb, timeout=TIMEOUT, kernel_name=KERNEL["name"], store_widget_state=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - t0
     for cell in nb.cells:
