@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -27,8 +28,6 @@ if _DIFFERS and "numpy" in sys.modules:
 
 def cell_timeout() -> int:
     """The one per-cell timeout, in seconds: `execute.timeout` in _config.yml."""
-    import yaml
-
     return int(yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"])
 
 
@@ -66,13 +65,24 @@ def notebooks() -> list[Path]:
     return sorted((ROOT / "book").glob("*.ipynb"))
 
 
+def stored_outputs_config() -> dict:
+    """_config.yml with execution off (paths made absolute, since the copy lives elsewhere)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config["execute"]["execute_notebooks"] = "off"
+    sphinx = config.get("sphinx", {})
+    sphinx["local_extensions"] = {k: str(ROOT / v) for k, v in sphinx.get("local_extensions", {}).items()}
+    return config
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, worker_id) -> Path:
-    """Build the whole book from scratch (fresh execution cache) into a temporary folder.
+    """Build the whole book from scratch into a temporary folder and return its html folder.
 
-    Uses the same command as ``make book``, with warnings as errors, and returns the html
-    folder. Under pytest-xdist the build is shared: the first worker that needs it builds,
-    holding a lock, and the others wait and reuse it, so the book is built once per run.
+    The same command as ``make book``, with warnings as errors, but rendering the stored outputs
+    instead of executing every notebook a third time: strict nbval (in the same run) proves the
+    stored outputs are exactly what a fresh execution prints, and the foreign-platform test runs
+    every cell again. Under pytest-xdist the build is shared: the first worker that needs it
+    builds, holding a lock, and the others wait and reuse it, so the book is built once per run.
     """
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if worker_id != "master" else base
@@ -83,7 +93,10 @@ def built_site(tmp_path_factory, worker_id) -> Path:
             if not (out / "build.ok").exists() and not (out / "build.failed").exists():
                 out.mkdir(exist_ok=True)
                 jb = Path(sys.executable).with_name("jupyter-book")
-                cmd = [str(jb), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
+                config = out / "_config.yml"
+                config.write_text(yaml.safe_dump(stored_outputs_config()))
+                cmd = [str(jb), "build", str(ROOT), "--config", str(config), "--path-output", str(out),
+                       "-W", "-n", "--keep-going"]
                 proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
                 (out / "build.log").write_text(proc.stdout + proc.stderr)
                 (out / ("build.ok" if proc.returncode == 0 else "build.failed")).write_text(str(proc.returncode))
