@@ -49,6 +49,32 @@ def test_forward_fit_matches_moments_and_reverse_fit_picks_a_mode():
         assert kl_on_grid(log_p, normal_log_density(GRID, m, s), GRID) > fwd["kl"]
 
 
+def _brute_force_reverse_fit(log_p, grid, means, stds):
+    """(KL, m, s) minimising KL(N(m, s^2) || p) over every pair of the two lists, by the grid rule."""
+    best = (np.inf, None, None)
+    for m in means:
+        log_q = normal_log_density(grid, m, stds[:, None])
+        kl = kl_on_grid(log_q, np.broadcast_to(log_p, log_q.shape), grid)
+        j = int(np.argmin(kl))
+        if kl[j] < best[0]:
+            best = (float(kl[j]), float(m), float(stds[j]))
+    return best
+
+
+@pytest.mark.parametrize("separation", [3.3, 3.4, 3.5])
+def test_reverse_fit_is_global_at_the_transition(separation):
+    # Near separation 3.37 (bump std 0.6) the central broad fit and the one-bump fit have almost
+    # the same KL: a search that refines only one coarse cell returns the wrong local minimum.
+    # p is symmetric, so the brute-force search over m >= 0 (step 0.02, s step 0.01) is global.
+    g = np.linspace(-10.0, 10.0, 2001)
+    log_p = bimodal_log_density(g, separation, 0.5, 0.6)
+    kl, m, s = _brute_force_reverse_fit(log_p, g, np.arange(0.0, 2.5001, 0.02), np.arange(0.4, 2.0001, 0.01))
+    fit = fit_gaussian(log_p, g, "reverse")
+    assert fit["kl"] <= kl + 1e-6                      # at least as good as every grid point
+    assert abs(abs(fit["mean"]) - m) <= 0.02 and abs(fit["std"] - s) <= 0.02
+    assert (m == 0.0) == (separation < 3.37)           # central below the transition, on a bump above
+
+
 def test_reverse_fit_of_a_gaussian_is_the_gaussian():
     rev = fit_gaussian(normal_log_density(GRID, 0.7, 1.3), GRID, "reverse")
     assert abs(rev["mean"] - 0.7) < 1e-3 and abs(rev["std"] - 1.3) < 1e-3 and rev["kl"] < 1e-6

@@ -89,16 +89,49 @@ def bimodal_log_density(z, separation: float, weight: float = 0.5, std: float = 
     return np.logaddexp(left, right)
 
 
+def _expected_log_p(ms, log_ss, log_p, grid) -> np.ndarray:
+    r""":math:`\mathbb{E}_{q}[\log p]` for every :math:`q = N(m, s^2)` of the table ``ms`` x ``exp(log_ss)``.
+
+    The expectation is over the standardised variable, :math:`\mathbb{E}[\log p(m + s u)]` with
+    :math:`u \sim N(0, 1)`, by the trapezoidal rule on 401 fixed points in [-8, 8], with
+    :math:`\log p` interpolated on its grid. Returns an array of shape (len(ms), len(log_ss)).
+    """
+    nodes = np.linspace(-8.0, 8.0, 401)
+    weights = np.exp(-0.5 * nodes**2)
+    weights[[0, -1]] *= 0.5
+    weights /= weights.sum()
+    M, S = np.meshgrid(ms, np.exp(log_ss), indexing="ij")
+    return np.interp(M[..., None] + S[..., None] * nodes, grid, log_p) @ weights
+
+
+def _reverse_kl_table(ms, log_ss, log_p, grid) -> np.ndarray:
+    r""":math:`\mathrm{KL}(q\,\|\,p) = -H(q) - \mathbb{E}_q[\log p]` on the table ``ms`` x ``exp(log_ss)``."""
+    entropy = 0.5 * (LOG_2PI + 1.0) + np.asarray(log_ss)[None, :]
+    return -entropy - _expected_log_p(ms, log_ss, log_p, grid)
+
+
+def _coarse_starts(kl, max_starts: int = 3) -> list:
+    """Cells (i, j) of a coarse KL table from which to refine: the best cell of every local
+    minimum of the profile ``min_j kl[i, j]`` over the means, lowest first, at most ``max_starts``."""
+    profile = kl.min(axis=1)
+    padded = np.concatenate([[np.inf], profile, [np.inf]])
+    local = np.flatnonzero((profile <= padded[:-2]) & (profile <= padded[2:]))
+    local = local[np.argsort(profile[local], kind="stable")][:max_starts]
+    return [(int(i), int(np.argmin(kl[i]))) for i in local]
+
+
 def fit_gaussian(log_p, grid, direction: str) -> dict:
     r"""The Gaussian :math:`q = N(m, s^2)` closest to ``p`` (log-density on ``grid``) under KL.
 
     * ``direction="forward"`` minimises :math:`\mathrm{KL}(p\,\|\,q)`. The minimiser is known in
       closed form: ``q`` matches the mean and variance of ``p`` (moment matching).
-    * ``direction="reverse"`` minimises :math:`\mathrm{KL}(q\,\|\,p)`. There is no closed form, so
-      the search is numerical. Since :math:`\mathrm{KL}(q\,\|\,p) = -H(q) - \mathbb{E}_q[\log p]`
-      and the entropy of a Gaussian is known, only :math:`\mathbb{E}_q[\log p]` is computed (by
-      quadrature in the standardised variable); every (m, s) on a coarse grid is evaluated at once, then the
-      search zooms in around the best point seven times. The returned ``kl`` is by the grid rule.
+    * ``direction="reverse"`` minimises :math:`\mathrm{KL}(q\,\|\,p)`. There is no closed form, and
+      for a two-bump ``p`` there can be two local minima (one central and broad, one on a bump),
+      so the search is global: every (m, s) on a coarse grid is evaluated at once, then the search
+      zooms in (eight times) from the best cell of *each* local minimum of the coarse grid (up to
+      three) and keeps the smallest divergence. Only :math:`\mathbb{E}_q[\log p]` is computed by
+      quadrature, since :math:`\mathrm{KL}(q\,\|\,p) = -H(q) - \mathbb{E}_q[\log p]` and the
+      entropy of a Gaussian is known. The returned ``kl`` is by the grid rule.
 
     Returns ``{"mean", "std", "kl"}`` with ``kl`` the minimised divergence (in the given direction).
     """
@@ -116,23 +149,19 @@ def fit_gaussian(log_p, grid, direction: str) -> dict:
         log_q = normal_log_density(grid, mean, std)
         return {"mean": float(mean), "std": std, "kl": float(kl_on_grid(log_p, log_q, grid))}
 
-    # reverse: KL(q || p) = -H(q) - E_q[log p], with E_q[log p] = E[log p(m + s u)], u ~ N(0, 1),
-    # by the trapezoidal rule on 401 fixed points u in [-8, 8] (log p interpolated on the grid),
-    # searched over (m, log s) by a zooming grid.
-    nodes = np.linspace(-8.0, 8.0, 401)
-    weights = np.exp(-0.5 * nodes**2)
-    weights[[0, -1]] *= 0.5
-    weights /= weights.sum()
-    m_lo, m_hi = grid[0], grid[-1]
-    ls_lo, ls_hi = np.log(std) - 4.0, np.log(std) + 0.5
-    for _ in range(8):
-        ms = np.linspace(m_lo, m_hi, 41)
-        lss = np.linspace(ls_lo, ls_hi, 31)
-        M, S = np.meshgrid(ms, np.exp(lss), indexing="ij")
-        e_log_p = np.interp(M[..., None] + S[..., None] * nodes, grid, log_p) @ weights
-        kl = -0.5 * (LOG_2PI + 1.0) - np.log(S) - e_log_p
-        i, j = np.unravel_index(np.argmin(kl), kl.shape)
-        dm, dls = 2 * (ms[1] - ms[0]), 2 * (lss[1] - lss[0])
-        m_lo, m_hi, ls_lo, ls_hi = ms[i] - dm, ms[i] + dm, lss[j] - dls, lss[j] + dls
-    m, s = float(ms[i]), float(np.exp(lss[j]))
+    ms = np.linspace(grid[0], grid[-1], 41)
+    lss = np.linspace(np.log(std) - 4.0, np.log(std) + 0.5, 31)
+    coarse = _reverse_kl_table(ms, lss, log_p, grid)
+    dm0, dls0 = 2 * (ms[1] - ms[0]), 2 * (lss[1] - lss[0])
+    best = None
+    for i, j in _coarse_starts(coarse):
+        m, ls, dm, dls = ms[i], lss[j], dm0, dls0
+        for _ in range(8):
+            fine_m, fine_ls = np.linspace(m - dm, m + dm, 21), np.linspace(ls - dls, ls + dls, 21)
+            kl = _reverse_kl_table(fine_m, fine_ls, log_p, grid)
+            a, b = np.unravel_index(np.argmin(kl), kl.shape)
+            m, ls, dm, dls = fine_m[a], fine_ls[b], 0.2 * dm, 0.2 * dls
+        if best is None or kl[a, b] < best[0]:
+            best = (kl[a, b], float(m), float(np.exp(ls)))
+    _, m, s = best
     return {"mean": m, "std": s, "kl": float(kl_on_grid(normal_log_density(grid, m, s), log_p, grid))}
