@@ -266,3 +266,53 @@ def test_mc_widget_spread_grows_with_latent_dim():
     w.set(latent_dim=15)
     assert w.shown["median |ratio - 1|"] > 5 * small
     assert w.shown["predicted std of ratio"] > 10
+
+
+# --- mean field ----------------------------------------------------------------------------------------
+def test_optimal_mean_field_is_the_best_diagonal_q():
+    from vaebook.meanfield import optimal_mean_field
+
+    rng = np.random.default_rng(5)
+    A = rng.standard_normal((3, 3))
+    cov = A @ A.T + 0.3 * np.eye(3)
+    mean = rng.standard_normal(3)
+    mf = optimal_mean_field(mean, cov)
+    # the gap is the KL of the returned q, by the general formula
+    assert abs(kl_mvn(mf["mean"], np.diag(mf["var"]), mean, cov) - mf["gap"]) < 1e-10
+    assert mf["gap"] > 0 and np.all(mf["var"] < np.diag(cov))     # Hadamard; too narrow
+    # no nearby diagonal q is better, and neither are random ones
+    for j in range(3):
+        for factor in (0.97, 1.03):
+            v = mf["var"].copy()
+            v[j] *= factor
+            assert kl_mvn(mean, np.diag(v), mean, cov) > mf["gap"]
+        m = mean.copy()
+        m[j] += 0.03
+        assert kl_mvn(m, np.diag(mf["var"]), mean, cov) > mf["gap"]
+    for _ in range(200):
+        v = mf["var"] * np.exp(rng.normal(0, 0.5, 3))
+        assert kl_mvn(mean + rng.normal(0, 0.2, 3), np.diag(v), mean, cov) > mf["gap"]
+
+
+def test_optimal_mean_field_closes_the_gap_for_a_diagonal_posterior_and_matches_two_by_two():
+    from vaebook.meanfield import optimal_mean_field
+
+    mf = optimal_mean_field([1.0, -2.0], np.diag([0.5, 3.0]))
+    assert abs(mf["gap"]) < 1e-14 and np.allclose(mf["var"], [0.5, 3.0], rtol=1e-14)
+    rho = 0.8
+    mf = optimal_mean_field([0.0, 0.0], [[1.0, rho], [rho, 1.0]])
+    assert np.allclose(mf["var"], 1 - rho**2, rtol=1e-12)
+    assert abs(mf["gap"] + 0.5 * np.log(1 - rho**2)) < 1e-12
+
+
+@pytest.mark.parametrize("mean, cov, match", [
+    ([0.0, 0.0], np.eye(3), "shape"),
+    ([0.0, np.nan], np.eye(2), "finite"),
+    ([0.0, 0.0], [[1.0, 0.5], [0.4, 1.0]], "symmetric"),
+    ([0.0, 0.0], [[1.0, 2.0], [2.0, 1.0]], "positive definite"),
+])
+def test_optimal_mean_field_bad_input(mean, cov, match):
+    from vaebook.meanfield import optimal_mean_field
+
+    with pytest.raises(ValueError, match=match):
+        optimal_mean_field(mean, cov)
