@@ -4,9 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vaebook import kl_diag_to_standard, kl_normal_1d
-from vaebook.estimators import (estimator_variance, mean_and_se, pathwise_gradients, quadratic,
-                                score_function_gradients, sine)
+from vaebook import (VAEConfig, encode, init_params, kl_diag_to_standard, kl_normal_1d, loss_and_grads,
+                     make_mixture, numerical_gradient, relative_error, reparameterize, vae_forward)
+from vaebook.estimators import (blocked_gradients, estimator_variance, mean_and_se, pathwise_gradients,
+                                quadratic, score_function_gradients, sine)
 from vaebook.widgets.loss import kl_widget
 from vaebook.widgets.reparam import reparam_widget
 
@@ -109,6 +110,44 @@ def test_variance_scales_as_one_over_n_and_baseline_helps():
     np.testing.assert_array_equal(again["var_mu"], same["var_mu"])
 
 
+# --- the gradient blocked at the sample -------------------------------------------------------
+def test_blocked_gradients_are_the_loss_gradient_with_z_held_fixed():
+    """With z held constant, d loss / d(mu, log_var) of one point is the KL's gradient, both halves."""
+    cfg = VAEConfig(data_dim=2, latent_dim=3)
+    params = init_params(cfg, np.random.default_rng(0))
+    x1, _ = make_mixture(1, np.random.default_rng(1))
+    e1 = np.random.default_rng(2).standard_normal((1, 3))
+    mu, log_var = encode(params, cfg, x1)
+    z1 = reparameterize(mu, log_var, e1)
+
+    def loss_z_fixed():
+        m, lv = encode(params, cfg, x1)
+        return vae_forward(params, cfg, x1, (z1 - m) / np.exp(0.5 * lv))[0]["total"]
+
+    numeric = numerical_gradient(loss_z_fixed, params["enc_out_b"], h=1e-6)  # d/d(mu, log_var)
+    blocked = blocked_gradients(mu, log_var)
+    assert blocked.shape == (1, 6)
+    assert relative_error(blocked[0], numeric) < 1e-6   # central differences, h = 1e-6
+    assert np.all(np.abs(blocked[0, 3:]) > 1e-3)   # the log_var half is not zero here
+    # the full gradient also flows through z, so it differs
+    full = loss_and_grads(params, cfg, x1, e1)[1]["enc_out_b"]
+    assert np.abs(full - blocked[0]).max() > 1.0
+
+
+def test_blocked_gradients_match_the_kl_closed_form_per_row():
+    rng = np.random.default_rng(3)
+    mu, log_var = rng.normal(size=(4, 2)), rng.normal(size=(4, 2))
+    g = blocked_gradients(mu, log_var)
+    h = 1e-6
+    for j in range(2):
+        e = np.zeros(2)
+        e[j] = h
+        d_mu = (kl_diag_to_standard(mu + e, log_var) - kl_diag_to_standard(mu - e, log_var)) / (2 * h)
+        d_lv = (kl_diag_to_standard(mu, log_var + e) - kl_diag_to_standard(mu, log_var - e)) / (2 * h)
+        np.testing.assert_allclose(g[:, j], d_mu, rtol=1e-7)
+        np.testing.assert_allclose(g[:, 2 + j], d_lv, rtol=1e-7)
+
+
 # --- bad input ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("call, match", [
     (lambda: pathwise_gradients(np.cos, [0.0], [0.0], np.zeros((3, 1))), "sigma must be positive"),
@@ -131,6 +170,11 @@ def test_variance_scales_as_one_over_n_and_baseline_helps():
     (lambda: estimator_variance("score", sine(), [0.0], [1.0], [4], 10, 0), "Generator"),
     (lambda: estimator_variance("score", sine(), [0.0], [1.0], [1, 4], 10, np.random.default_rng(0),
                                 baseline="leave-one-out"), "at least 2"),
+    (lambda: blocked_gradients([0.0, 1.0], [0.0, 0.0]), "2-D"),
+    (lambda: blocked_gradients([[0.0, np.nan]], [[0.0, 0.0]]), "NaN"),
+    (lambda: blocked_gradients([[0.0, 1.0]], [[0.0, np.inf]]), "inf"),
+    (lambda: blocked_gradients([[0.0, 1.0]], [[0.0]]), "2 columns"),
+    (lambda: blocked_gradients([[0.0, 1.0]], [[0.0, 0.0], [1.0, 1.0]]), "same shape"),
     (lambda: sine(np.inf), "offset must be finite"),
     (lambda: quadratic(np.nan), "c must be finite"),
 ])

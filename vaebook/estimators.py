@@ -92,6 +92,23 @@ def mean_and_se(samples, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return samples.mean(axis=axis), samples.std(axis=axis, ddof=1) / np.sqrt(n)
 
 
+def blocked_gradients(mu, log_var) -> np.ndarray:
+    r"""Gradient of the per-point loss with respect to the encoder's ``(mu, log_var)`` when the
+    sample z is held constant (a gradient *blocked* at the sample), one row per point.
+
+    With z fixed, the reconstruction term -log p(x | z) does not depend on (mu, log_var); only the
+    KL term does: :math:`\partial\mathrm{KL}/\partial\mu = \mu` and
+    :math:`\partial\mathrm{KL}/\partial\log\sigma^2 = \tfrac12(\sigma^2 - 1)`. Inputs have shape
+    (batch, latent_dim); the result has shape (batch, 2 latent_dim): the mu part, then the
+    log_var part (the layout of the encoder's output).
+    """
+    mu = _checks.finite_matrix(mu, "mu")
+    log_var = _checks.finite_matrix(log_var, "log_var", mu.shape[1])
+    if log_var.shape != mu.shape:
+        raise ValueError(f"mu and log_var must have the same shape, got {mu.shape} and {log_var.shape}")
+    return np.concatenate([mu, 0.5 * (np.exp(log_var) - 1.0)], axis=1)
+
+
 @dataclass(frozen=True)
 class TestFunction:
     r"""A function f: R^J -> R with E_q[f] and its gradient known exactly for q = N(mu, diag sigma^2).
