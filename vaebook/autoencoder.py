@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
-from .model import VAEConfig, encode, init_params, loss_and_grads
+from .model import VAEConfig, encode, init_params
 from .optim import Adam
+from .train import train
 
 
 def train_autoencoder(X, latent_dim: int, rng: np.random.Generator, *, hidden: int = 32,
@@ -22,25 +23,13 @@ def train_autoencoder(X, latent_dim: int, rng: np.random.Generator, *, hidden: i
     decoder's fixed variance sigma_x^2 = 1/2 (so the loss is squared error plus a constant).
     """
     X = _checks.finite_matrix(X, "X")
-    epochs = _checks.positive_int(epochs, "epochs")
-    batch_size = _checks.positive_int(batch_size, "batch_size")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy.random.Generator (use numpy.random.default_rng(seed))")
+    rng = _checks.generator(rng)
     config = VAEConfig(data_dim=X.shape[1], latent_dim=latent_dim, enc_hidden=(hidden,),
                        dec_hidden=(hidden,), sigma2=0.5)
     params = init_params(config, rng)
-    opt = Adam(lr)
-    n = X.shape[0]
-    losses = np.zeros(epochs)
-    for epoch in range(epochs):
-        order = rng.permutation(n)
-        for start in range(0, n, batch_size):
-            xb = X[order[start:start + batch_size]]
-            no_noise = np.zeros((xb.shape[0], latent_dim))
-            loss, grads = loss_and_grads(params, config, xb, no_noise, beta=0.0)
-            opt.step(params, grads)
-            losses[epoch] += loss["recon"] * xb.shape[0]
-    return params, config, losses / n
+    history = train(params, config, X, epochs=epochs, batch_size=batch_size, optimizer=Adam(lr),
+                    rng=rng, beta=0.0, noise=False)
+    return params, config, history["recon"]
 
 
 def codes(params, config: VAEConfig, X) -> np.ndarray:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
+from .gaussian import log_normal_diag
+from .montecarlo import log_mean_exp
 
 #: Centres of the four clusters of the running example.
 CENTERS = np.array([[-2.0, -2.0], [-2.0, 2.0], [2.0, -2.0], [2.0, 2.0]])
@@ -21,22 +23,20 @@ def make_mixture(n: int, rng: np.random.Generator, centers=CENTERS, std: float =
     n = _checks.positive_int(n, "n")
     std = _checks.positive_float(std, "std")
     centers = _checks.finite_matrix(centers, "centers")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy.random.Generator (use numpy.random.default_rng(seed))")
+    rng = _checks.generator(rng)
     labels = rng.integers(0, len(centers), size=n)
     X = centers[labels] + std * rng.standard_normal((n, centers.shape[1]))
     return X, labels
 
 
 def mixture_log_density(X, centers=CENTERS, std: float = CLUSTER_STD) -> np.ndarray:
-    """Exact log p(x) of the equal-weight mixture for each row of X (shape (n,)), in nats."""
-    X = _checks.finite_matrix(X, "X", np.asarray(centers).shape[1])
+    r"""Exact log p(x) of the equal-weight mixture for each row of X (shape (n,)), in nats:
+    :math:`\log rac1K \sum_k \mathcal{N}(x; c_k, 	ext{std}^2 I)`."""
+    centers = _checks.finite_matrix(centers, "centers")
+    X = _checks.finite_matrix(X, "X", centers.shape[1])
     std = _checks.positive_float(std, "std")
-    d2 = ((X[:, None, :] - np.asarray(centers)[None, :, :]) ** 2).sum(axis=2)
-    D = X.shape[1]
-    log_comp = -0.5 * d2 / std**2 - 0.5 * D * np.log(2 * np.pi * std**2)
-    m = log_comp.max(axis=1, keepdims=True)
-    return (m + np.log(np.exp(log_comp - m).mean(axis=1, keepdims=True)))[:, 0]
+    log_comp = log_normal_diag(X[:, None, :], centers[None, :, :], std**2)   # (n, K)
+    return log_mean_exp(log_comp, axis=1)
 
 
 def load_digits_01():

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .gaussian import LOG_2PI
+from . import _checks
+from .gaussian import LOG_2PI, log_normal_diag
 
 DIRECTIONS = ("reverse", "forward")
 
@@ -49,10 +50,10 @@ def integrate(values, grid) -> np.ndarray:
 
 def normal_log_density(z, mean, std) -> np.ndarray:
     """log N(z; mean, std^2) of a scalar Gaussian, broadcasting z, mean and std."""
-    z, mean, std = np.asarray(z, float), np.asarray(mean, float), np.asarray(std, float)
-    if np.any(~(std > 0)) or not np.isfinite(std).all():
-        raise ValueError("std must be positive and finite everywhere")
-    return -0.5 * (LOG_2PI + 2.0 * np.log(std) + ((z - mean) / std) ** 2)
+    z, mean = np.asarray(z, float), np.asarray(mean, float)
+    std = _checks.positive_array(std, "std")
+    # log_normal_diag sums over its last axis: give each scalar an axis of length 1
+    return log_normal_diag(z[..., None], mean[..., None], std[..., None] ** 2)
 
 
 def kl_on_grid(log_q, log_p, grid) -> np.ndarray:

@@ -182,14 +182,13 @@ def estimator_variance(estimator: str, fn: TestFunction, mu, sigma, sizes, repea
     sizes = np.asarray(sizes)
     if sizes.ndim != 1 or sizes.size == 0:
         raise ValueError("sizes must be a non-empty 1-D list of sample sizes")
-    sizes = [_checks.positive_int(int(s), "every sample size") for s in sizes]
+    sizes = [_checks.positive_int(s, "every sample size") for s in sizes.tolist()]
     if estimator == "score" and isinstance(baseline, str) and min(sizes) < 2:
         raise ValueError("a leave-one-out baseline needs sample sizes of at least 2")
     repeats = _checks.positive_int(repeats, "repeats")
     if repeats < 2:
         raise ValueError("repeats must be at least 2 to measure a variance")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy.random.Generator (use numpy.random.default_rng(seed))")
+    rng = _checks.generator(rng)
     mu = np.atleast_1d(np.asarray(mu, float))
     J = mu.shape[0]
     var_mu, var_sigma = np.zeros((len(sizes), J)), np.zeros((len(sizes), J))

@@ -16,15 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
-from .gaussian import LOG_2PI
-
-
-def _log_mvn(x, mean, cov):
-    """log N(x; mean, cov) for each row of x (shape (n, d)); full covariance."""
-    d = cov.shape[0]
-    L = np.linalg.cholesky(cov)
-    r = np.linalg.solve(L, (x - mean).T)  # (d, n)
-    return -0.5 * (np.sum(r * r, axis=0) + 2.0 * np.log(np.diag(L)).sum() + d * LOG_2PI)
+from .gaussian import log_normal_diag, log_normal_full
 
 
 class LinearGaussian:
@@ -61,15 +53,19 @@ class LinearGaussian:
     # --- the four quantities of Bayes' rule -----------------------------------------------
     def log_prior(self, z) -> np.ndarray:
         """log p(z) for each row of z."""
-        z = self._z(z)
-        return -0.5 * (np.sum(z * z, axis=1) + self.latent_dim * LOG_2PI)
+        return log_normal_diag(self._z(z), 0.0, 1.0)
 
     def log_likelihood(self, x, z) -> np.ndarray:
         """log p(x | z), broadcasting rows of x against rows of z (either may have one row)."""
         x, z = self._x(x), self._z(z)
-        r = x - (z @ self.W.T + self.b)
-        return -0.5 * (np.sum(r * r, axis=1) / self.s**2
-                       + self.data_dim * (np.log(self.s**2) + LOG_2PI))
+        if len(x) != len(z) and 1 not in (len(x), len(z)):
+            raise ValueError(f"x and z must have the same number of rows (or one of them a single row), "
+                             f"got {len(x)} and {len(z)}")
+        return log_normal_diag(x, self.mean(z), self.s**2)
+
+    def mean(self, z) -> np.ndarray:
+        """The decoder's mean W z + b for each row of z (shape (n, D))."""
+        return self._z(z) @ self.W.T + self.b
 
     def evidence_cov(self) -> np.ndarray:
         """Covariance W W^T + s^2 I of the evidence p(x)."""
@@ -77,7 +73,7 @@ class LinearGaussian:
 
     def log_evidence(self, x) -> np.ndarray:
         """log p(x) in closed form, for each row of x."""
-        return _log_mvn(self._x(x), self.b, self.evidence_cov())
+        return log_normal_full(self._x(x), self.b, self.evidence_cov())
 
     def posterior(self, x):
         """(mean, cov) of p(z | x) for each row of x: means of shape (n, J), cov shared (J, J)."""
@@ -89,13 +85,14 @@ class LinearGaussian:
     def log_posterior(self, z, x) -> np.ndarray:
         """log p(z | x) in closed form; x must have one row (or as many rows as z)."""
         mean, cov = self.posterior(x)
-        return _log_mvn(self._z(z), mean, cov)
+        return log_normal_full(self._z(z), mean, cov)
 
     def sample(self, n: int, rng: np.random.Generator):
         """Draw (x, z): z ~ p(z), then x ~ p(x | z). Shapes (n, D) and (n, J)."""
         n = _checks.positive_int(n, "n")
+        rng = _checks.generator(rng)
         z = rng.standard_normal((n, self.latent_dim))
-        x = z @ self.W.T + self.b + self.s * rng.standard_normal((n, self.data_dim))
+        x = self.mean(z) + self.s * rng.standard_normal((n, self.data_dim))
         return x, z
 
     def __repr__(self) -> str:

@@ -1,7 +1,13 @@
-"""Closed-form facts about Gaussians that the book derives and the model uses."""
+"""Closed-form facts about Gaussians that the book derives and the model uses.
+
+Each formula is written once, here; every other module (the model, the exact linear-Gaussian
+model, the IWAE, the widgets) calls these functions.
+"""
 from __future__ import annotations
 
 import numpy as np
+
+from . import _checks
 
 LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -11,10 +17,22 @@ def log_normal_diag(x, mean, var):
 
     Shapes broadcast; the result has the shape of ``x`` without its last axis.
     """
-    x, mean, var = np.asarray(x, float), np.asarray(mean, float), np.asarray(var, float)
-    if np.any(var <= 0):
-        raise ValueError("var must be positive everywhere")
+    x, mean = np.asarray(x, float), np.asarray(mean, float)
+    var = _checks.positive_array(var, "var")
     return -0.5 * np.sum(LOG_2PI + np.log(var) + (x - mean) ** 2 / var, axis=-1)
+
+
+def log_normal_full(x, mean, cov) -> np.ndarray:
+    """log N(x_i; mean, cov) for each row x_i of ``x`` (shape (n, d)), with a full covariance.
+
+    Through the Cholesky factor ``cov = L L^T``: the quadratic form is ``|L^{-1}(x - mean)|^2``
+    and ``log det cov = 2 sum log diag L``.
+    """
+    cov = np.asarray(cov, dtype=float)
+    d = cov.shape[0]
+    L = np.linalg.cholesky(cov)
+    r = np.linalg.solve(L, (x - mean).T)  # (d, n)
+    return -0.5 * (np.sum(r * r, axis=0) + 2.0 * np.log(np.diag(L)).sum() + d * LOG_2PI)
 
 
 def kl_diag_to_standard(mu, log_var, per_dimension: bool = False):
@@ -34,8 +52,6 @@ def kl_diag_to_standard(mu, log_var, per_dimension: bool = False):
 
 def kl_normal_1d(mu_q, var_q, mu_p, var_p):
     """KL( N(mu_q, var_q) || N(mu_p, var_p) ) for scalars or broadcastable arrays, in nats."""
-    mu_q, var_q = np.asarray(mu_q, float), np.asarray(var_q, float)
-    mu_p, var_p = np.asarray(mu_p, float), np.asarray(var_p, float)
-    if np.any(var_q <= 0) or np.any(var_p <= 0):
-        raise ValueError("variances must be positive")
+    mu_q, mu_p = np.asarray(mu_q, float), np.asarray(mu_p, float)
+    var_q, var_p = _checks.positive_array(var_q, "var_q"), _checks.positive_array(var_p, "var_p")
     return 0.5 * (np.log(var_p / var_q) + (var_q + (mu_q - mu_p) ** 2) / var_p - 1.0)

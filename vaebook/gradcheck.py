@@ -3,13 +3,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _checks
+
 
 def numerical_gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
     """Central-difference gradient of the scalar function ``f()`` with respect to array ``x``.
 
-    ``x`` is perturbed in place, one entry at a time, and restored: ``f`` must read it.
+    ``x`` is perturbed in place, one entry at a time, and restored: ``f`` must read it, so ``x``
+    must be a writeable float array (an integer array would round every ``x + h`` back to ``x``).
     The error of the estimate is O(h^2).
     """
+    if not callable(f):
+        raise ValueError(f"f must be a function of no arguments returning a number, got {type(f).__name__}")
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+        kind = x.dtype if isinstance(x, np.ndarray) else type(x).__name__
+        raise ValueError(f"x must be a float NumPy array that f reads, got {kind} "
+                         f"(an integer array cannot be perturbed by h)")
+    if not x.flags.writeable:
+        raise ValueError("x must be writeable: it is perturbed in place")
+    h = _checks.positive_float(h, "h")
     grad = np.zeros_like(x, dtype=np.float64)
     it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
     for _ in it:
@@ -41,4 +53,7 @@ def relative_error(a, b) -> float:
 
 def check_gradients(f, params: dict, analytic: dict, h: float = 1e-5) -> dict[str, float]:
     """Relative error between ``analytic[k]`` and the numerical gradient of ``f()`` for every key."""
+    if set(analytic) != set(params):
+        raise ValueError(f"analytic must have exactly the keys of params; missing "
+                         f"{sorted(set(params) - set(analytic))}, extra {sorted(set(analytic) - set(params))}")
     return {k: relative_error(analytic[k], numerical_gradient(f, params[k], h)) for k in params}

@@ -22,17 +22,24 @@ import numpy as np
 
 from . import _checks
 from .data import mixture_log_density
-from .gaussian import LOG_2PI, kl_diag_to_standard, log_normal_diag
-from .model import VAEConfig, encode, log_likelihood
+from .gaussian import log_normal_diag
+from .model import VAEConfig, _reparameterize, encode, log_likelihood
 from .montecarlo import log_mean_exp
+from .variational import linear_gaussian_elbo  # noqa: F401  (the closed-form ELBO, next to its IWAE)
 
 #: Rows (points x samples) evaluated at once; bounds the memory of a large-K estimate.
 CHUNK_ROWS = 65536
 
 
-def _check_rng(rng):
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy.random.Generator (use numpy.random.default_rng(seed))")
+def _check_q(x, q_mean, q_log_var):
+    """``(x, q_mean, q_log_var)`` checked: finite, 2-D, one row per point, mean and log-variance alike."""
+    x = _checks.finite_matrix(x, "x")
+    q_mean = _checks.finite_matrix(q_mean, "q_mean")
+    q_log_var = _checks.finite_matrix(q_log_var, "q_log_var", q_mean.shape[1])
+    if not (len(x) == len(q_mean) == len(q_log_var)):
+        raise ValueError(f"x, q_mean and q_log_var need one row per point, got {len(x)}, "
+                         f"{len(q_mean)} and {len(q_log_var)} rows")
+    return x, q_mean, q_log_var
 
 
 def iwae_log_weights(x, log_joint, q_mean, q_log_var, K: int, rng: np.random.Generator) -> np.ndarray:
@@ -42,19 +49,14 @@ def iwae_log_weights(x, log_joint, q_mean, q_log_var, K: int, rng: np.random.Gen
     for each point; ``log_joint(x, z)`` returns log p(x, z) for aligned rows of x and z.
     The K samples per point are z = mean + sigma * eps with eps drawn from ``rng``.
     """
-    x = _checks.finite_matrix(x, "x")
-    q_mean = _checks.finite_matrix(q_mean, "q_mean")
-    q_log_var = _checks.finite_matrix(q_log_var, "q_log_var", q_mean.shape[1])
-    if not (len(x) == len(q_mean) == len(q_log_var)):
-        raise ValueError(f"x, q_mean and q_log_var need one row per point, got {len(x)}, "
-                         f"{len(q_mean)} and {len(q_log_var)} rows")
+    x, q_mean, q_log_var = _check_q(x, q_mean, q_log_var)
     K = _checks.positive_int(K, "K")
-    _check_rng(rng)
+    rng = _checks.generator(rng)
     n, J = q_mean.shape
     eps = rng.standard_normal((n, K, J))
-    z = q_mean[:, None, :] + np.exp(0.5 * q_log_var)[:, None, :] * eps
-    # log q(z|x) = log N(z; mean, diag var), with (z - mean) / sigma = eps
-    log_q = -0.5 * (np.sum(eps * eps, axis=2) + np.sum(q_log_var, axis=1)[:, None] + J * LOG_2PI)
+    mean, log_var = q_mean[:, None, :], q_log_var[:, None, :]      # broadcast over the K samples
+    z, _ = _reparameterize(mean, log_var, eps)
+    log_q = log_normal_diag(z, mean, np.exp(log_var))             # log q(z_k|x), shape (n, K)
     log_p = np.asarray(log_joint(np.repeat(x, K, axis=0), z.reshape(n * K, J)), dtype=float)
     if log_p.shape != (n * K,):
         raise ValueError(f"log_joint must return one value per row, shape ({n * K},), got {log_p.shape}")
@@ -67,9 +69,9 @@ def iwae_estimate(x, log_joint, q_mean, q_log_var, K: int, rng: np.random.Genera
     Processes the points in chunks of at most :data:`CHUNK_ROWS` (points x K) rows, so large K
     fits in memory; the random draws are the same as one call with all points.
     """
-    x = _checks.finite_matrix(x, "x")
-    q_mean = _checks.finite_matrix(q_mean, "q_mean")
+    x, q_mean, q_log_var = _check_q(x, q_mean, q_log_var)
     K = _checks.positive_int(K, "K")
+    rng = _checks.generator(rng)
     step = max(1, CHUNK_ROWS // K)
     out = np.empty(len(x))
     for start in range(0, len(x), step):
@@ -84,7 +86,7 @@ def iwae_estimate(x, log_joint, q_mean, q_log_var, K: int, rng: np.random.Genera
 def vae_log_joint(params, config: VAEConfig):
     """``log_joint(x, z) = log p_theta(x|z) + log p(z)`` of a VAE, row by row."""
     def log_joint(x, z):
-        return log_likelihood(params, config, x, z) + log_normal_diag(z, 0.0, 1.0)
+        return log_likelihood(params, config, x, z) + log_normal_diag(z, 0.0, 1.0)   # log p(x|z) + log p(z)
     return log_joint
 
 
@@ -111,21 +113,6 @@ def linear_gaussian_iwae(model, X, K: int, rng: np.random.Generator, q_mean=None
     def log_joint(x, z):
         return model.log_likelihood(x, z) + model.log_prior(z)
     return iwae_estimate(X, log_joint, q_mean, q_log_var, K, rng)
-
-
-def linear_gaussian_elbo(model, X, q_mean, q_log_var) -> np.ndarray:
-    r"""The ELBO of the linear-Gaussian model with q(z|x) = N(q_mean, diag(exp(q_log_var))), in closed form.
-
-    :math:`E_q[\log p(x|z)] - \mathrm{KL}(q \,\|\, N(0, I))` with
-    :math:`E_q\|x - Wz - b\|^2 = \|x - Wm - b\|^2 + \sum_j v_j \|W_{:j}\|^2`. One value per row of X.
-    """
-    X = model._x(X)
-    m = _checks.finite_matrix(q_mean, "q_mean", model.latent_dim)
-    log_v = _checks.finite_matrix(q_log_var, "q_log_var", model.latent_dim)
-    r = X - (m @ model.W.T + model.b)
-    sq = np.sum(r * r, axis=1) + np.exp(log_v) @ np.sum(model.W**2, axis=0)
-    expected_log_lik = -0.5 * (sq / model.s**2 + model.data_dim * (np.log(model.s**2) + LOG_2PI))
-    return expected_log_lik - kl_diag_to_standard(m, log_v)
 
 
 # ----------------------------------------------------------------------------------------------

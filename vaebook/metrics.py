@@ -10,8 +10,9 @@ from .gaussian import kl_diag_to_standard
 
 def nearest_center(X, centers=CENTERS):
     """(index, distance) of the nearest centre for each row of X."""
-    X = _checks.finite_matrix(X, "X", np.asarray(centers).shape[1])
-    d = np.sqrt(((X[:, None, :] - np.asarray(centers)[None]) ** 2).sum(axis=2))
+    centers = _checks.finite_matrix(centers, "centers")
+    X = _checks.finite_matrix(X, "X", centers.shape[1])
+    d = np.sqrt(((X[:, None, :] - centers[None]) ** 2).sum(axis=2))
     idx = d.argmin(axis=1)
     return idx, d[np.arange(len(X)), idx]
 
@@ -30,7 +31,7 @@ def cluster_occupancy(X, radius: float = 1.0, centers=CENTERS) -> np.ndarray:
     radius = _checks.positive_float(radius, "radius")
     idx, dist = nearest_center(X, centers)
     near = dist <= radius
-    return np.array([np.mean(near & (idx == k)) for k in range(len(centers))])
+    return np.array([np.mean(near & (idx == k)) for k in range(len(np.asarray(centers)))])
 
 
 def energy_distance(X, Y) -> float:
@@ -96,14 +97,20 @@ def mmd(X, Y, bandwidth: float = 1.0) -> float:
     if len(X) < 2 or len(Y) < 2:
         raise ValueError("mmd needs at least two points in each sample")
 
-    def kernel_sum(A, B):
-        d2 = (A * A).sum(axis=1)[:, None] + (B * B).sum(axis=1)[None, :] - 2.0 * (A @ B.T)
-        return np.exp(-np.maximum(d2, 0.0) / (2.0 * h * h)).sum()
-
     n, m = len(X), len(Y)
-    kxx = (kernel_sum(X, X) - n) / (n * (n - 1))   # k(x, x) = 1 on the diagonal
-    kyy = (kernel_sum(Y, Y) - m) / (m * (m - 1))
-    return float(kxx + kyy - 2.0 * kernel_sum(X, Y) / (n * m))
+    kxx = (gaussian_kernel(X, X, h).sum() - n) / (n * (n - 1))   # k(x, x) = 1 on the diagonal
+    kyy = (gaussian_kernel(Y, Y, h).sum() - m) / (m * (m - 1))
+    return float(kxx + kyy - 2.0 * gaussian_kernel(X, Y, h).sum() / (n * m))
+
+
+def gaussian_kernel(A, B, bandwidth: float) -> np.ndarray:
+    r"""The matrix :math:`k(a_i, b_j) = \exp(-\|a_i - b_j\|^2 / (2 h^2))` for rows of A and B.
+
+    Squared distances use :math:`\|a\|^2 + \|b\|^2 - 2 a^	op b` (one matrix product), clipped at
+    0 against rounding.
+    """
+    d2 = (A * A).sum(axis=1)[:, None] + (B * B).sum(axis=1)[None, :] - 2.0 * (A @ B.T)
+    return np.exp(-np.maximum(d2, 0.0) / (2.0 * bandwidth * bandwidth))
 
 
 def mmd_permutation_test(X, Y, rng: np.random.Generator, bandwidth: float = 1.0,
@@ -126,14 +133,12 @@ def mmd_permutation_test(X, Y, rng: np.random.Generator, bandwidth: float = 1.0,
     Y = _checks.finite_matrix(Y, "Y", X.shape[1])
     h = _checks.positive_float(bandwidth, "bandwidth")
     n_perm = _checks.positive_int(n_permutations, "n_permutations")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy.random.Generator (use numpy.random.default_rng(seed))")
+    rng = _checks.generator(rng)
     if len(X) < 2 or len(Y) < 2:
         raise ValueError("mmd_permutation_test needs at least two points in each sample")
     n, m = len(X), len(Y)
     P = np.vstack([X, Y])
-    sq = (P * P).sum(axis=1)
-    K = np.exp(-np.maximum(sq[:, None] + sq[None, :] - 2.0 * (P @ P.T), 0.0) / (2.0 * h * h))
+    K = gaussian_kernel(P, P, h)
     U = np.zeros((n + m, n_perm + 1))
     U[:n, 0] = 1.0                                   # column 0: the observed split
     for j in range(1, n_perm + 1):

@@ -1,16 +1,21 @@
 r"""The variational autoencoder, written out in NumPy with its backward pass by hand.
 
+This is the reference model: it reads like the derivation and is gradient-checked. Training
+runs the same computation arranged for speed (the private module ``vaebook._engine``), which
+the tests hold equal to this one.
+
 Notation (fixed on the book's index page): data :math:`x \in \mathbb{R}^D` (``data_dim``), latent
-:math:`z \in \mathbb{R}^J` (``latent_dim``), encoder :math:`q_\phi(z|x) = N(\mu, \mathrm{diag}\,\sigma^2)`,
-decoder :math:`p_\theta(x|z)`, prior :math:`p(z) = N(0, I)`.
+:math:`z \in \mathbb{R}^J` (``latent_dim``), encoder
+:math:`q_\phi(z|x) = \mathcal{N}(\mu, \mathrm{diag}\,\sigma^2)`, decoder :math:`p_\theta(x|z)`,
+prior :math:`p(z) = \mathcal{N}(0, I_J)`.
 
-The loss of one data point is the negative ELBO in nats,
+The loss of one data point is the negative one-sample ELBO in nats,
 
-.. math::  \ell(x) = \underbrace{-\log p_\theta(x|z)}_{\text{recon}} + \beta\,
+.. math::  \underbrace{-\log p_\theta(x|z)}_{\text{recon}} + \beta\,
            \underbrace{\mathrm{KL}(q_\phi(z|x)\,\|\,p(z))}_{\text{kl}},
-           \qquad z = \mu + \sigma \odot \varepsilon,\ \varepsilon \sim N(0, I),
+           \qquad z = \mu + \sigma \odot \varepsilon,\ \varepsilon \sim \mathcal{N}(0, I_J),
 
-and a batch's loss is the **mean** of :math:`\ell` over its points (one convention everywhere).
+and the batch loss :math:`\ell` is the **mean** of it over the batch (one convention everywhere).
 For a Gaussian decoder with fixed variance :math:`\sigma_x^2` the reconstruction term is
 :math:`\|x - \hat x\|^2 / (2\sigma_x^2) + \tfrac{D}{2}\log(2\pi\sigma_x^2)`; with
 :math:`\sigma_x^2 = 1/2` the weight in front of the squared error is exactly 1.
@@ -18,11 +23,12 @@ For a Gaussian decoder with fixed variance :math:`\sigma_x^2` the reconstruction
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 from . import _checks
-from .gaussian import LOG_2PI, kl_diag_to_standard
+from .gaussian import kl_diag_to_standard, log_normal_diag
 from .layers import dense_backward, dense_forward, relu_backward, relu_forward
 from .params import ParamDict
 
@@ -38,7 +44,11 @@ class VAEConfig:
     [0, 1]). For the Gaussian decoder ``sigma2`` is either a fixed positive variance or the string
     ``"learned"`` (one variance per data dimension, learned as ``dec_log_sigma2``).
     ``init_scale`` is ``None`` for He initialisation (weights ~ N(0, 2 / fan_in)) or a number for
-    plain N(0, init_scale^2) weights, as in the source notebook (its "Xavier" was really this).
+    plain N(0, init_scale^2) weights whatever the layer's size (the baseline configuration's 0.1).
+
+    ``enc_layers`` and ``dec_layers`` name the dense layers of the encoder and the decoder, input
+    side first (``("enc1", "enc_out")``, ...); layer ``name`` has parameters ``name_W`` and
+    ``name_b``.
     """
 
     data_dim: int
@@ -48,7 +58,8 @@ class VAEConfig:
     likelihood: str = "gaussian"
     sigma2: float | str = 0.5
     init_scale: float | None = None
-    _names: tuple = field(init=False, repr=False, compare=False)
+    enc_layers: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    dec_layers: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         _checks.positive_int(self.data_dim, "data_dim")
@@ -67,10 +78,15 @@ class VAEConfig:
             object.__setattr__(self, "sigma2", _checks.positive_float(self.sigma2, "sigma2"))
         if self.init_scale is not None:
             _checks.positive_float(self.init_scale, "init_scale")
-        object.__setattr__(self, "_names", (
-            tuple(f"enc{i + 1}" for i in range(len(self.enc_hidden))) + ("enc_out",),
-            tuple(f"dec{i + 1}" for i in range(len(self.dec_hidden))) + ("dec_out",),
-        ))
+        object.__setattr__(self, "enc_layers",
+                           tuple(f"enc{i + 1}" for i in range(len(self.enc_hidden))) + ("enc_out",))
+        object.__setattr__(self, "dec_layers",
+                           tuple(f"dec{i + 1}" for i in range(len(self.dec_hidden))) + ("dec_out",))
+
+    @property
+    def _names(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """``(enc_layers, dec_layers)``; kept for older callers, use the public names."""
+        return self.enc_layers, self.dec_layers
 
     @property
     def learned_variance(self) -> bool:
@@ -79,12 +95,11 @@ class VAEConfig:
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         """Every parameter's name and shape, in the order they are stored."""
         shapes = {}
-        enc_names, dec_names = self._names
         widths = (self.data_dim,) + self.enc_hidden + (2 * self.latent_dim,)
-        for name, n_in, n_out in zip(enc_names, widths[:-1], widths[1:]):
+        for name, n_in, n_out in zip(self.enc_layers, widths[:-1], widths[1:]):
             shapes[f"{name}_W"], shapes[f"{name}_b"] = (n_in, n_out), (n_out,)
         widths = (self.latent_dim,) + self.dec_hidden + (self.data_dim,)
-        for name, n_in, n_out in zip(dec_names, widths[:-1], widths[1:]):
+        for name, n_in, n_out in zip(self.dec_layers, widths[:-1], widths[1:]):
             shapes[f"{name}_W"], shapes[f"{name}_b"] = (n_in, n_out), (n_out,)
         if self.learned_variance:
             shapes["dec_log_sigma2"] = (self.data_dim,)
@@ -93,6 +108,8 @@ class VAEConfig:
 
 def init_params(config: VAEConfig, rng: np.random.Generator) -> ParamDict:
     """Draw initial weights (He, or N(0, init_scale^2)); biases and log-variances start at 0."""
+    config = _check_config(config)
+    rng = _checks.generator(rng)
     params = ParamDict(config.param_shapes())
     for name, shape in params.shapes.items():
         if name.endswith("_W"):
@@ -102,50 +119,96 @@ def init_params(config: VAEConfig, rng: np.random.Generator) -> ParamDict:
 
 
 # ----------------------------------------------------------------------------------------------
+# Checks of what a reader passes in
+# ----------------------------------------------------------------------------------------------
+def _check_config(config) -> VAEConfig:
+    if not isinstance(config, VAEConfig):
+        raise ValueError(f"config must be a VAEConfig, got {type(config).__name__}")
+    return config
+
+
+def _check_params(params, config: VAEConfig) -> None:
+    """Raise ValueError unless ``params`` has exactly the configuration's keys, shapes and dtype."""
+    config = _check_config(config)
+    _checks.params_match(params, config.param_shapes())
+
+
+def _check_data(x, config: VAEConfig, name: str = "x") -> np.ndarray:
+    """Data of shape (batch, data_dim), finite, and in [0, 1] for the Bernoulli decoder."""
+    x = _checks.finite_matrix(x, name, config.data_dim)
+    if config.likelihood == "bernoulli":
+        _checks.unit_interval(x, name)
+    return x
+
+
+def _check_batch(params, config, x, eps, beta):
+    """The checked inputs of one batch: ``(x, eps, beta)``; eps must have x's rows, no broadcast."""
+    _check_params(params, config)
+    x = _check_data(x, config)
+    eps = _checks.finite_matrix(eps, "eps", config.latent_dim)
+    _checks.same_rows(x, eps, "x", "eps")
+    return x, eps, _checks.nonnegative_float(beta, "beta")
+
+
+# ----------------------------------------------------------------------------------------------
 # Forward pieces
 # ----------------------------------------------------------------------------------------------
 def _mlp_forward(params, names, h):
     """Dense + ReLU for every hidden layer in ``names[:-1]``, then a final dense layer."""
     caches = []
     for name in names[:-1]:
-        h, dense_cache = dense_forward(h, params[name + "_W"], params[name + "_b"])
-        h, relu_cache = relu_forward(h)
+        a, dense_cache = dense_forward(h, params[name + "_W"], params[name + "_b"])
+        h, relu_cache = relu_forward(a)
         caches.append((dense_cache, relu_cache))
-    out, out_cache = dense_forward(h, params[names[-1] + "_W"], params[names[-1] + "_b"])
-    caches.append(out_cache)
+    out, dense_cache = dense_forward(h, params[names[-1] + "_W"], params[names[-1] + "_b"])
+    caches.append((dense_cache, None))
     return out, caches
 
 
-def _mlp_backward(dout, caches, names, grads, need_dx):
-    """Backward through :func:`_mlp_forward`, writing weight gradients into ``grads``."""
-    name = names[-1]
-    dh, _ = dense_backward(dout, caches[-1], grads[name + "_W"], grads[name + "_b"],
-                           need_dx=need_dx or len(names) > 1)
-    for i in range(len(names) - 2, -1, -1):
-        dense_cache, relu_cache = caches[i]
-        dh, _ = relu_backward(dh, relu_cache)
-        dh, _ = dense_backward(dh, dense_cache, grads[names[i] + "_W"], grads[names[i] + "_b"],
-                               need_dx=need_dx or i > 0)
+def _mlp_backward(dout, caches, names, grads):
+    """Backward through :func:`_mlp_forward`: stores each layer's dW, db in ``grads``, returns d / d input."""
+    dh = dout
+    for name, (dense_cache, relu_cache) in zip(reversed(names), reversed(caches)):
+        if relu_cache is not None:
+            dh = relu_backward(dh, relu_cache)
+        dh, grads[name + "_W"], grads[name + "_b"] = dense_backward(dh, dense_cache)
     return dh
+
+
+def _reparameterize(mu, log_var, eps):
+    """``(z, sigma)`` with ``sigma = exp(log_var / 2)`` and ``z = mu + sigma * eps``."""
+    sigma = np.exp(0.5 * log_var)
+    return mu + sigma * eps, sigma
 
 
 def encode(params: ParamDict, config: VAEConfig, x) -> tuple[np.ndarray, np.ndarray]:
     """The encoder q_phi(z|x): returns (mu, log_var), each of shape (batch, latent_dim)."""
+    _check_params(params, config)
     x = _checks.finite_matrix(x, "x", config.data_dim)
-    out, _ = _mlp_forward(params, config._names[0], x)
+    head, _ = _mlp_forward(params, config.enc_layers, x)
     J = config.latent_dim
-    return out[:, :J], out[:, J:]
+    return head[:, :J], head[:, J:]
 
 
 def reparameterize(mu, log_var, eps) -> np.ndarray:
-    """z = mu + sigma * eps with sigma = exp(log_var / 2): a sample of N(mu, diag(sigma^2))."""
-    return mu + np.exp(0.5 * log_var) * eps
+    """z = mu + sigma * eps with sigma = exp(log_var / 2): a sample of N(mu, diag(sigma^2)).
+
+    ``mu``, ``log_var`` and ``eps`` all have shape (batch, latent_dim): no broadcasting.
+    """
+    mu = _checks.finite_matrix(mu, "mu")
+    log_var = _checks.finite_matrix(log_var, "log_var")
+    eps = _checks.finite_matrix(eps, "eps")
+    if not mu.shape == log_var.shape == eps.shape:
+        raise ValueError(f"mu, log_var and eps must have the same shape (batch, latent_dim), "
+                         f"got {mu.shape}, {log_var.shape} and {eps.shape}")
+    return _reparameterize(mu, log_var, eps)[0]
 
 
 def decode(params: ParamDict, config: VAEConfig, z) -> np.ndarray:
     """The decoder's mean: x_hat for a Gaussian decoder, pixel probabilities for a Bernoulli one."""
+    _check_params(params, config)
     z = _checks.finite_matrix(z, "z", config.latent_dim)
-    out, _ = _mlp_forward(params, config._names[1], z)
+    out, _ = _mlp_forward(params, config.dec_layers, z)
     if config.likelihood == "bernoulli":
         return _sigmoid(out)
     return out
@@ -153,8 +216,13 @@ def decode(params: ParamDict, config: VAEConfig, z) -> np.ndarray:
 
 def decoder_variance(params: ParamDict, config: VAEConfig) -> np.ndarray:
     """sigma_x^2 of the Gaussian decoder, one value per data dimension."""
+    _check_params(params, config)
     if config.likelihood != "gaussian":
         raise ValueError("decoder_variance is defined for the Gaussian decoder only")
+    return _decoder_variance(params, config)
+
+
+def _decoder_variance(params, config: VAEConfig) -> np.ndarray:
     if config.learned_variance:
         return np.exp(params["dec_log_sigma2"])
     return np.full(config.data_dim, config.sigma2)
@@ -164,9 +232,51 @@ def _sigmoid(a):
     return 0.5 * (1.0 + np.tanh(0.5 * a))  # stable for any a, no overflow warning
 
 
+def bernoulli_log_prob(x, logits) -> np.ndarray:
+    r"""log of the Bernoulli likelihood, :math:`\sum_d x_d a_d - \operatorname{softplus}(a_d)`,
+    summed over the last axis, for the logits ``a`` (sigmoid(a) is the probability of a 1).
+
+    This is minus the binary cross-entropy, also for x between 0 and 1.
+    """
+    return np.sum(x * logits - np.logaddexp(0.0, logits), axis=-1)
+
+
+def _log_p_x_given_out(params, config: VAEConfig, x, out) -> np.ndarray:
+    """log p_theta(x_i | z_i) for each row, from the decoder's output ``out`` (mean or logits)."""
+    if config.likelihood == "bernoulli":
+        return bernoulli_log_prob(x, out)
+    return log_normal_diag(x, out, _decoder_variance(params, config))
+
+
 # ----------------------------------------------------------------------------------------------
 # Loss and gradients
 # ----------------------------------------------------------------------------------------------
+class ForwardCache(NamedTuple):
+    """What :func:`vae_backward` needs from :func:`vae_forward`."""
+
+    x: np.ndarray
+    eps: np.ndarray
+    mu: np.ndarray
+    log_var: np.ndarray
+    sigma: np.ndarray
+    out: np.ndarray
+    enc_caches: list
+    dec_caches: list
+    beta: float
+
+
+def _per_point(params, config: VAEConfig, x, eps, beta: float):
+    """``(recon, kl, cache)``: the per-point terms of the loss, shape (batch,), and the cache."""
+    J = config.latent_dim
+    head, enc_caches = _mlp_forward(params, config.enc_layers, x)
+    mu, log_var = head[:, :J], head[:, J:]
+    z, sigma = _reparameterize(mu, log_var, eps)
+    out, dec_caches = _mlp_forward(params, config.dec_layers, z)
+    recon = -_log_p_x_given_out(params, config, x, out)
+    kl = kl_diag_to_standard(mu, log_var)
+    return recon, kl, ForwardCache(x, eps, mu, log_var, sigma, out, enc_caches, dec_caches, beta)
+
+
 def vae_forward(params: ParamDict, config: VAEConfig, x, eps, beta: float = 1.0):
     """Loss of a batch and the cache for :func:`vae_backward`.
 
@@ -174,37 +284,10 @@ def vae_forward(params: ParamDict, config: VAEConfig, x, eps, beta: float = 1.0)
     averaged over the batch, in nats; ``total = recon + beta * kl``. ``eps`` is the standard
     normal noise of the reparameterisation, shape (batch, latent_dim).
     """
-    n = x.shape[0]
-    J = config.latent_dim
-    head, enc_caches = _mlp_forward(params, config._names[0], x)
-    mu, log_var = head[:, :J], head[:, J:]
-    sigma = np.exp(0.5 * log_var)
-    sigma_eps = sigma * eps
-    z = mu + sigma_eps
-    out, dec_caches = _mlp_forward(params, config._names[1], z)
-
-    # KL(q(z|x) || N(0, I)) = 1/2 sum_j (mu^2 + sigma^2 - 1 - log sigma^2), averaged over the batch
-    var = sigma * sigma
-    kl = 0.5 * (np.vdot(mu, mu) + var.sum() - log_var.sum()) / n - 0.5 * J
-
-    if config.likelihood == "bernoulli":
-        # -log p(x|z) = sum_d softplus(a_d) - x_d a_d, with a the decoder's logits
-        recon = (np.logaddexp(0.0, out).sum() - np.vdot(x, out)) / n
-        resid = sq = None
-    else:
-        resid = out - x
-        if config.learned_variance:
-            log_s2 = params["dec_log_sigma2"]
-            inv_s2 = np.exp(-log_s2)
-            sq = (resid * resid).sum(axis=0)  # per data dimension, summed over the batch
-            recon = 0.5 * (np.dot(sq, inv_s2) / n + log_s2.sum() + config.data_dim * LOG_2PI)
-        else:
-            inv_s2 = 1.0 / config.sigma2
-            recon = 0.5 * (np.vdot(resid, resid) * inv_s2 / n
-                           + config.data_dim * (np.log(config.sigma2) + LOG_2PI))
-            sq = None
-    losses = {"recon": float(recon), "kl": float(kl), "total": float(recon + beta * kl)}
-    cache = (x, eps, mu, log_var, sigma_eps, var, out, resid, sq, enc_caches, dec_caches, beta)
+    x, eps, beta = _check_batch(params, config, x, eps, beta)
+    recon, kl, cache = _per_point(params, config, x, eps, beta)
+    losses = {"recon": float(recon.mean()), "kl": float(kl.mean())}
+    losses["total"] = losses["recon"] + beta * losses["kl"]
     return losses, cache
 
 
@@ -212,48 +295,38 @@ def vae_backward(params: ParamDict, config: VAEConfig, cache, grads: ParamDict |
     """Gradients of the batch loss of :func:`vae_forward` with respect to every parameter.
 
     Returns a ParamDict with exactly the keys of ``params`` (written into ``grads`` if given).
+    Each step is one line of the derivation; N is the batch size, the loss the batch mean.
     """
-    x, eps, mu, log_var, sigma_eps, var, out, resid, sq, enc_caches, dec_caches, beta = cache
+    x, eps, mu, log_var, sigma, out, enc_caches, dec_caches, beta = cache
     if grads is None:
-        grads = params.zeros_like()
+        grads = ParamDict(config.param_shapes())
     n = x.shape[0]
-    J = config.latent_dim
 
-    # d loss / d decoder output
+    # d loss / d decoder output: (x_hat - x) / sigma_x^2, or sigmoid(a) - x (Bernoulli); / N
     if config.likelihood == "bernoulli":
         dout = (_sigmoid(out) - x) / n
-    elif config.learned_variance:
-        inv_s2 = np.exp(-params["dec_log_sigma2"])
-        dout = resid * (inv_s2 / n)
-        # d/d log s2 of 1/2 (sq / s2 / n + log s2)
-        np.multiply(0.5, 1.0 - sq * inv_s2 / n, out=grads["dec_log_sigma2"])
     else:
-        dout = resid * (1.0 / (config.sigma2 * n))
+        var_x = _decoder_variance(params, config)
+        dout = (out - x) / var_x / n
+        if config.learned_variance:
+            # d loss / d log sigma_x^2 = 1/2 (1 - (x - x_hat)^2 / sigma_x^2), averaged over the batch
+            grads["dec_log_sigma2"] = np.sum(0.5 * (1.0 - (x - out) ** 2 / var_x), axis=0) / n
 
-    dz = _mlp_backward(dout, dec_caches, config._names[1], grads, need_dx=True)
+    # back through the decoder's layers to z
+    dz = _mlp_backward(dout, dec_caches, config.dec_layers, grads)
 
-    # Through z = mu + sigma * eps, and the KL term (weighted by beta):
-    #   d z / d mu = 1,   d z / d log_var = 1/2 sigma eps
-    #   d KL / d mu = mu / n,   d KL / d log_var = 1/2 (sigma^2 - 1) / n
-    dhead = np.empty((n, 2 * J))
-    dmu, dlog_var = dhead[:, :J], dhead[:, J:]
-    kl_w = beta / n
-    np.multiply(mu, kl_w, out=dmu)
-    dmu += dz
-    np.multiply(dz, sigma_eps, out=dlog_var)
-    dlog_var += kl_w * (var - 1.0)
-    dlog_var *= 0.5
+    # z = mu + sigma * eps:          dz / dmu = 1,   dz / dlog_var = 1/2 sigma * eps
+    # KL = 1/2 sum_j (mu^2 + sigma^2 - 1 - log_var):  dKL / dmu = mu,  dKL / dlog_var = 1/2 (sigma^2 - 1)
+    dmu = dz + beta * mu / n
+    dlog_var = dz * 0.5 * sigma * eps + beta * 0.5 * (sigma**2 - 1.0) / n
 
-    _mlp_backward(dhead, enc_caches, config._names[0], grads, need_dx=False)
+    # back through the encoder's layers (the encoder's last layer outputs [mu, log_var])
+    _mlp_backward(np.concatenate([dmu, dlog_var], axis=1), enc_caches, config.enc_layers, grads)
     return grads
 
 
 def loss_and_grads(params: ParamDict, config: VAEConfig, x, eps, beta: float = 1.0):
-    """Convenience: ``(losses, grads)`` for one batch, with inputs checked."""
-    x = _checks.finite_matrix(x, "x", config.data_dim)
-    eps = _checks.finite_matrix(eps, "eps", config.latent_dim)
-    if eps.shape[0] != x.shape[0]:
-        raise ValueError(f"eps must have one row per data point: x has {x.shape[0]}, eps has {eps.shape[0]}")
+    """Convenience: ``(losses, grads)`` for one batch (:func:`vae_forward`, then :func:`vae_backward`)."""
     losses, cache = vae_forward(params, config, x, eps, beta)
     return losses, vae_backward(params, config, cache)
 
@@ -263,42 +336,35 @@ def elbo_terms(params: ParamDict, config: VAEConfig, x, eps):
 
     The same quantities :func:`vae_forward` averages, kept per point for evaluation.
     """
-    x = _checks.finite_matrix(x, "x", config.data_dim)
-    mu, log_var = encode(params, config, x)
-    z = reparameterize(mu, log_var, _checks.finite_matrix(eps, "eps", config.latent_dim))
-    return -log_likelihood(params, config, x, z), kl_diag_to_standard(mu, log_var)
+    x, eps, beta = _check_batch(params, config, x, eps, 1.0)
+    recon, kl, _ = _per_point(params, config, x, eps, beta)
+    return recon, kl
 
 
 def log_likelihood(params: ParamDict, config: VAEConfig, x, z) -> np.ndarray:
     """log p_theta(x_i | z_i) of the decoder for each row i, in nats (shape (batch,)).
 
-    Gaussian: log N(x; x_hat(z), sigma_x^2 I). Bernoulli: sum_d x_d a_d - softplus(a_d), with
-    a the decoder's logits (this is -binary cross-entropy, also for x between 0 and 1).
+    Gaussian: log N(x; x_hat(z), sigma_x^2 I). Bernoulli: :func:`bernoulli_log_prob` of the
+    decoder's logits.
     """
-    x = _checks.finite_matrix(x, "x", config.data_dim)
+    _check_params(params, config)
+    x = _check_data(x, config)
     z = _checks.finite_matrix(z, "z", config.latent_dim)
-    if z.shape[0] != x.shape[0]:
-        raise ValueError(f"x and z must have the same number of rows, got {x.shape[0]} and {z.shape[0]}")
-    out, _ = _mlp_forward(params, config._names[1], z)
-    if config.likelihood == "bernoulli":
-        return np.einsum("ij,ij->i", x, out) - np.logaddexp(0.0, out).sum(axis=1)
-    return log_normal_rows(x, out, decoder_variance(params, config))
-
-
-def log_normal_rows(x, mean, var):
-    """log N(x_i; mean_i, diag(var)) for each row i; ``var`` has shape (data_dim,)."""
-    r = x - mean
-    return -0.5 * (np.sum(r * r / var, axis=1) + np.sum(np.log(var)) + x.shape[1] * LOG_2PI)
+    _checks.same_rows(x, z, "x", "z")
+    out, _ = _mlp_forward(params, config.dec_layers, z)
+    return _log_p_x_given_out(params, config, x, out)
 
 
 def sample(params: ParamDict, config: VAEConfig, n: int, rng: np.random.Generator,
            noise: bool = False) -> np.ndarray:
     """Generate ``n`` points: z ~ N(0, I), then the decoder's mean (or a draw from p(x|z) if ``noise``)."""
+    _check_params(params, config)
     n = _checks.positive_int(n, "n")
+    rng = _checks.generator(rng)
     z = rng.standard_normal((n, config.latent_dim))
     mean = decode(params, config, z)
     if not noise:
         return mean
     if config.likelihood == "bernoulli":
         return (rng.random(mean.shape) < mean).astype(np.float64)
-    return mean + np.sqrt(decoder_variance(params, config)) * rng.standard_normal(mean.shape)
+    return mean + np.sqrt(_decoder_variance(params, config)) * rng.standard_normal(mean.shape)

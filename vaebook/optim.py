@@ -15,6 +15,8 @@ _SMALLEST_NORMAL = np.finfo(np.float64).tiny  # 2.2250738585072014e-308
 
 
 def _pairs(params, grads):
+    """(parameter, gradient) array pairs to update: the two flat vectors when both are ParamDicts
+    of one layout, else one pair per key (the keys, shapes and dtypes must match)."""
     if (type(params) is ParamDict and type(grads) is ParamDict
             and (params.shapes is grads.shapes or params.shapes == grads.shapes)):
         return ((params.vector, grads.vector),)
@@ -23,7 +25,14 @@ def _pairs(params, grads):
             f"grads must have exactly the keys of params; missing {sorted(set(params) - set(grads))}, "
             f"extra {sorted(set(grads) - set(params))}"
         )
-    return [(params[k], np.asarray(grads[k])) for k in params]
+    pairs = [(params[k], np.asarray(grads[k])) for k in params]
+    for k, (p, g) in zip(params, pairs):
+        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+            raise ValueError(f"params[{k!r}] must be a float array, updated in place, got "
+                             f"{getattr(p, 'dtype', type(p).__name__)}")
+        if g.shape != p.shape:
+            raise ValueError(f"grads[{k!r}] must have the shape of params[{k!r}], {p.shape}, got {g.shape}")
+    return pairs
 
 
 class SGD:
@@ -69,11 +78,18 @@ class Adam:
         self.flush_subnormal = flush_subnormal
         self.t = 0
         self._state = None
+        self._owner = None
 
     def step(self, params, grads) -> None:
+        """One update of ``params`` in place. The moments belong to the parameters of the first
+        call: stepping any other parameters raises ValueError (make one Adam per model)."""
         pairs = _pairs(params, grads)
         if self._state is None:
+            self._owner = params
             self._state = [(np.zeros_like(p), np.zeros_like(p), np.empty_like(p)) for p, _ in pairs]
+        elif params is not self._owner or [p.shape for p, _ in pairs] != [m.shape for m, _, _ in self._state]:
+            raise ValueError("this Adam's moment estimates belong to the parameters of its first step; "
+                             "use a new Adam for other parameters")
         self.t += 1
         c2 = np.sqrt(1.0 - self.beta2**self.t)
         lr_t = self.lr * c2 / (1.0 - self.beta1**self.t)

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _checks
 from .exact import LinearGaussian
-from .gaussian import LOG_2PI, kl_diag_to_standard
+from .gaussian import kl_diag_to_standard, log_normal_diag
 
 
 def kl_mvn(mean_q, cov_q, mean_p, cov_p) -> float:
@@ -45,6 +46,35 @@ def kl_mvn(mean_q, cov_q, mean_p, cov_p) -> float:
     return float(0.5 * (np.sum(A * A) + r @ r - J + logdet))
 
 
+def linear_gaussian_elbo_terms(model: LinearGaussian, X, q_mean, q_log_var):
+    r"""``(expected_loglik, kl_prior)`` per row of X, for q(z|x) = N(q_mean, diag(exp(q_log_var))).
+
+    :math:`\mathbb{E}_q[\log p(x|z)] = \log \mathcal{N}(x;\, W m + b,\, s^2 I)
+    - \sum_j v_j \|W_{:j}\|^2 / (2 s^2)`, because :math:`\mathbb{E}_q\|x - Wz - b\|^2
+    = \|x - Wm - b\|^2 + \sum_j v_j \|W_{:j}\|^2`; and :math:`\mathrm{KL}(q \,\|\, p(z))` in
+    closed form. Each of shape (n,), in nats.
+    """
+    X = model._x(X)
+    m = _checks.finite_matrix(q_mean, "q_mean", model.latent_dim)
+    log_v = _checks.finite_matrix(q_log_var, "q_log_var", model.latent_dim)
+    if not len(X) == len(m) == len(log_v):
+        raise ValueError(f"X, q_mean and q_log_var need one row per point, got {len(X)}, "
+                         f"{len(m)} and {len(log_v)} rows")
+    s2 = model.s**2
+    expected_loglik = (log_normal_diag(X, model.mean(m), s2)
+                       - np.exp(log_v) @ np.sum(model.W**2, axis=0) / (2.0 * s2))
+    return expected_loglik, kl_diag_to_standard(m, log_v)
+
+
+def linear_gaussian_elbo(model: LinearGaussian, X, q_mean, q_log_var) -> np.ndarray:
+    r"""The ELBO of the linear-Gaussian model with q(z|x) = N(q_mean, diag(exp(q_log_var))), in
+    closed form: :math:`\mathbb{E}_q[\log p(x|z)] - \mathrm{KL}(q \,\|\, \mathcal{N}(0, I))`,
+    one value per row of X (see :func:`linear_gaussian_elbo_terms`).
+    """
+    expected_loglik, kl_prior = linear_gaussian_elbo_terms(model, X, q_mean, q_log_var)
+    return expected_loglik - kl_prior
+
+
 def gaussian_q_elbo(model: LinearGaussian, x, q_mean, q_var) -> dict:
     r"""ELBO and its parts for one data point ``x`` and :math:`q = N(\text{q\_mean}, \operatorname{diag}\text{q\_var})`.
 
@@ -60,20 +90,13 @@ def gaussian_q_elbo(model: LinearGaussian, x, q_mean, q_var) -> dict:
     v = np.atleast_1d(np.asarray(q_var, float))
     if m.shape != (J,) or v.shape != (J,):
         raise ValueError(f"q_mean and q_var must have shape ({J},), got {m.shape} and {v.shape}")
-    if not np.isfinite(m).all() or not np.isfinite(v).all():
-        raise ValueError("q_mean and q_var must be finite")
-    if np.any(v <= 0):
-        raise ValueError("q_var must be positive")
-    r = x[0] - model.W @ m - model.b
-    s2 = model.s**2
-    expected_loglik = -0.5 * ((r @ r + np.sum(model.W**2 * v)) / s2
-                              + model.data_dim * (np.log(s2) + LOG_2PI))
-    kl_prior = float(kl_diag_to_standard(m, np.log(v)))
+    v = _checks.positive_array(v, "q_var")
+    expected_loglik, kl_prior = linear_gaussian_elbo_terms(model, x, m[None], np.log(v)[None])
     post_mean, post_cov = model.posterior(x)
     return {
-        "expected_loglik": float(expected_loglik),
-        "kl_prior": kl_prior,
-        "elbo": float(expected_loglik - kl_prior),
+        "expected_loglik": float(expected_loglik[0]),
+        "kl_prior": float(kl_prior[0]),
+        "elbo": float(expected_loglik[0] - kl_prior[0]),
         "log_evidence": float(model.log_evidence(x)[0]),
         "gap": kl_mvn(m, np.diag(v), post_mean[0], post_cov),
     }

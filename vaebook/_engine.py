@@ -1,4 +1,4 @@
-r"""The training engine: the same forward and backward pass as :mod:`vaebook.model`, arranged for speed.
+r"""The training engine (private): the same forward and backward pass as :mod:`vaebook.model`, arranged for speed.
 
 :func:`vaebook.model.vae_forward` / :func:`~vaebook.model.vae_backward` are the reference: one
 layer function per step, easy to read and to gradient-check. Training calls the pass tens of
@@ -21,16 +21,59 @@ fewer calls, using four ordinary devices:
    epoch's loss is computed from the record in a few calls on whole arrays at the end. It is the
    same number (the loss of each batch at the parameters it was stepped from), not an estimate.
 
-``tests/test_library.py`` checks that its gradients and losses equal the reference's to
-rounding error, one batch and one whole epoch at a time.
+Every array a step reads or writes is made once and named in a record (the NamedTuples
+below), so a step is a fixed sequence of NumPy calls on named arrays. ``tests/test_library.py``
+checks that its gradients and losses equal the reference's to rounding error, one batch and one
+whole epoch at a time. Only :func:`vaebook.train` uses this module.
 """
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
 from .gaussian import kl_diag_to_standard, log_normal_diag
-from .model import VAEConfig
+from .model import VAEConfig, bernoulli_log_prob
 from .params import ParamDict
+
+
+class DenseForward(NamedTuple):
+    """One hidden layer's forward step: ``h = max(0, WbT @ a)``, with ``act = [h; 1]``."""
+
+    WbT: np.ndarray      # [W; b]^T, (n_out, n_in + 1), a view of the parameter vector
+    h: np.ndarray        # the layer's output rows, a view of act
+    zeros: np.ndarray    # zeros of h's shape, for the ReLU
+    act: np.ndarray      # (n_out + 1, m): h with a row of ones under it (the next layer's input)
+
+
+class DenseBackward(NamedTuple):
+    """One layer's backward step: ``gblock = a @ dout^T``, then ``dx = W @ dout`` through the ReLU."""
+
+    a: np.ndarray | None        # the layer's input [a; 1] (None: the data, passed per batch)
+    gblock: np.ndarray          # [dW; db], (n_in + 1, n_out), a view of the gradient vector
+    W: np.ndarray | None        # W without its bias row, (n_in, n_out); None if dx is not needed
+    dx: np.ndarray | None       # d loss / d input, (n_in, m)
+    mask: np.ndarray | None     # where the ReLU that made the input passed (None: no ReLU)
+
+
+class Batch(NamedTuple):
+    """The views one step uses: its data, noise and the record it leaves for the epoch's loss."""
+
+    xa: np.ndarray               # (data_dim + 1, m): the batch's points as columns, and a row of ones
+    x: np.ndarray                # (data_dim, m): the points
+    eps: np.ndarray              # (latent_dim, m): the reparameterisation noise
+    head: np.ndarray             # (2 latent_dim, m) record: the encoder's output [mu; log sigma^2]
+    mu: np.ndarray               # rows of head
+    log_var: np.ndarray          # rows of head
+    out: np.ndarray              # (data_dim, m) record: the decoder's output
+    log_s2: np.ndarray | None    # (data_dim,) record: log sigma_x^2 at this step (learned variance)
+
+
+class Losses(NamedTuple):
+    """Sums over the points of -log p(x|z) and of the KL term."""
+
+    recon_sum: float
+    kl_sum: float
 
 
 def _block(pd: ParamDict, name: str) -> np.ndarray:
@@ -71,9 +114,9 @@ class _Work:
             acts = [_with_ones(Wb.shape[1], m) for Wb in blocks[:-1]]   # ReLU outputs + ones row
             inputs = [first_input] + acts
             dxs = [first_dx] + [np.empty((act.shape[0] - 1, m)) for act in acts]
-            forward = [(Wb.T, act[:-1], zeros[Wb.shape[1]], act) for Wb, act in zip(blocks, acts)]
-            backward = [(inputs[i], gblocks[i], None if dxs[i] is None else blocks[i][:-1], dxs[i],
-                         masks[dxs[i].shape[0]] if i > 0 else None)
+            forward = [DenseForward(Wb.T, act[:-1], zeros[Wb.shape[1]], act) for Wb, act in zip(blocks, acts)]
+            backward = [DenseBackward(inputs[i], gblocks[i], None if dxs[i] is None else blocks[i][:-1], dxs[i],
+                                      masks[dxs[i].shape[0]] if i > 0 else None)
                         for i in range(len(blocks) - 1, -1, -1)]   # from the output layer down
             return forward, backward
 
@@ -105,10 +148,10 @@ class _Epoch:
                     "out": np.empty((count, D, size)),       # record: decoder outputs
                     "log_s2": np.empty((count, D, 1)) if config.learned_variance else None,
                 })
-        # per batch, the views a step uses: (xa, x, eps, head, mu, log_var, out, log_s2)
+        # per batch, the views a step uses
         self.batches = [
-            (xa, xa[:-1], part["eps"][i], head, head[:J], head[J:], part["out"][i],
-             None if part["log_s2"] is None else part["log_s2"][i, :, 0])
+            Batch(xa, xa[:-1], part["eps"][i], head, head[:J], head[J:], part["out"][i],
+                  None if part["log_s2"] is None else part["log_s2"][i, :, 0])
             for part in self.parts
             for i, (xa, head) in enumerate(zip(part["xa"], part["head"]))
         ]
@@ -131,17 +174,16 @@ class TrainingEngine:
     def __init__(self, params: ParamDict, config: VAEConfig):
         self.params, self.config = params, config
         self.grads = params.zeros_like()
-        enc_names, dec_names = config._names
-        self.enc = [_block(params, name) for name in enc_names]
-        self.dec = [_block(params, name) for name in dec_names]
-        self.enc_g = [_block(self.grads, name) for name in enc_names]
-        self.dec_g = [_block(self.grads, name) for name in dec_names]
+        self.enc = [_block(params, name) for name in config.enc_layers]
+        self.dec = [_block(params, name) for name in config.dec_layers]
+        self.enc_g = [_block(self.grads, name) for name in config.enc_layers]
+        self.dec_g = [_block(self.grads, name) for name in config.dec_layers]
         self._work: dict[int, _Work] = {}
         self._epochs: dict[tuple[int, int], _Epoch] = {}
 
     # ------------------------------------------------------------------ public
     def epoch(self, X: np.ndarray, noise: np.ndarray, batch_size: int, beta: float,
-              optimizer) -> tuple[float, float]:
+              optimizer) -> Losses:
         """One pass over the rows of X in order: a gradient and an optimiser step per batch.
 
         ``X`` is (n, data_dim), ``noise`` the (n, latent_dim) reparameterisation noise. Returns
@@ -156,7 +198,7 @@ class TrainingEngine:
             optimizer.step(params, grads)
         return self._losses(ep)
 
-    def loss_and_grads(self, x: np.ndarray, eps: np.ndarray, beta: float = 1.0) -> tuple[float, float]:
+    def loss_and_grads(self, x: np.ndarray, eps: np.ndarray, beta: float = 1.0) -> Losses:
         """One batch, (m, data_dim) and (m, latent_dim), as one epoch without a step.
 
         Returns ``(recon_sum, kl_sum)`` over the batch; the gradients of the batch-mean loss
@@ -168,7 +210,7 @@ class TrainingEngine:
         return self._losses(ep)
 
     # ------------------------------------------------------------------ one batch
-    def _gradients(self, batch, beta: float) -> None:
+    def _gradients(self, batch: Batch, beta: float) -> None:
         xa, x, eps, head, mu, log_var, out, log_s2_record = batch
         c = self.config
         m = xa.shape[1]
@@ -252,7 +294,7 @@ class TrainingEngine:
             self._epochs[key] = _Epoch(self.config, n, m)
         return self._epochs[key]
 
-    def _losses(self, ep: _Epoch) -> tuple[float, float]:
+    def _losses(self, ep: _Epoch) -> Losses:
         """Sums over the epoch's points of -log p(x | z) and KL, from the record."""
         c, J = self.config, self.config.latent_dim
         recon = kl = 0.0
@@ -260,10 +302,10 @@ class TrainingEngine:
             head, out = part["head"], part["out"]    # (batches, rows, m): a point is a column
             x = part["xa"][:, :-1, :]
             kl += kl_diag_to_standard(head[:, :J], head[:, J:], per_dimension=True).sum()
+            # the log-likelihoods sum over their last axis: put the data dimension last
             if c.likelihood == "bernoulli":
-                recon += (np.logaddexp(0.0, out) - x * out).sum()
+                recon -= bernoulli_log_prob(x.swapaxes(1, 2), out.swapaxes(1, 2)).sum()
             else:
                 var = np.exp(part["log_s2"]) if c.learned_variance else np.full((c.data_dim, 1), c.sigma2)
-                # log_normal_diag sums over its last axis: put the data dimension last
                 recon -= log_normal_diag(x.swapaxes(1, 2), out.swapaxes(1, 2), var.swapaxes(-1, -2)).sum()
-        return float(recon), float(kl)
+        return Losses(float(recon), float(kl))
