@@ -1,0 +1,435 @@
+"""JupyterLab in a real browser: a chapter runs, its widget answers the keyboard, its MyST renders.
+
+The learner who runs the chapters (``make lab``) sees them in JupyterLab, not on the site. This
+test starts ``jupyter lab`` from the environment running pytest (``sys.executable``'s), on
+127.0.0.1 with a free port and a random token, with throw-away config, data, runtime, settings
+and workspace folders, so nothing in the user's own Jupyter set-up counts. Debian's Chromium,
+driven by Playwright, then opens one chapter and checks what a learner would:
+
+* the notebook runs in the pinned kernel ``vaebook`` (asked from the server, and shown in the
+  notebook's toolbar);
+* Run All Cells finishes with every cell executed, no error and nothing written to stderr;
+* every markdown cell is rendered by ``jupyterlab-myst``: no raw role or directive is left in
+  the text, maths is typeset, each ``{eq}`` reference resolves to the numbered equation it
+  names, each ``{cite}`` is a citation element, and each exercise or admonition is a styled box
+  carrying its title;
+* moving a slider of the chapter's widget with the keyboard (focus, ArrowRight) changes the
+  figure's pixels.
+
+The widget locators accept both widget designs the book has used: ipywidgets sliders (noUiSlider
+handles, ``role="slider"``) with a PNG ``img``, and a plain ``input[type=range]`` with a
+``canvas`` or ``svg`` figure.
+
+Known limits of ``jupyterlab-myst`` 2.x, not asserted here: citations are parsed but not
+resolved against ``book/references.bib`` (the key is shown, marked "Citation Not Found"), and a
+``{numref}`` to a figure named in cell metadata (``mystnb.figure.name``) does not resolve.
+
+Nothing is written to the repository: autosave is off and the notebook is never saved (checked).
+Any request to a host other than 127.0.0.1 is blocked and fails the test. The test is skipped,
+with a message, only when Chromium is missing and the ``CI`` variable is unset; in CI
+(``.ci/run`` installs Chromium) it always runs.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+#: A short chapter with a light widget, equations, citations, an admonition and exercises.
+CHAPTER = "book/01_introduction.ipynb"
+KERNEL = "vaebook"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+START_TIMEOUT_S = 60
+TIMEOUT_MS = 60_000
+
+#: JupyterLab user settings for the run: no autosave (the repository's notebook must stay as it
+#: is), no news prompt, and every cell attached to the page (no windowing), so every markdown
+#: cell is rendered whether or not it is scrolled into view.
+LAB_SETTINGS = {
+    "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false"},
+    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+}
+
+SLIDER = 'input[type="range"], [role="slider"]'
+FIGURE = "img, canvas, svg"
+MARKDOWN = ".jp-MarkdownCell .jp-InputArea > :is(.myst, .jp-RenderedMarkdown)"
+MYST = ".jp-MarkdownCell .jp-InputArea > .myst"
+MATH = ".katex, mjx-container"
+CITATION = ".cite-group, cite, [class*='citation']"
+BOX = "aside, .admonition, [class*='admonition'], [class*='exercise']"
+#: MyST syntax that must not survive rendering: a role or directive name in braces.
+RAW_MYST = re.compile(r"\{(eq|cite(:\w+)?|ref|doc|numref|glue(:\w+)?|exercise|solution[\w-]*|"
+                      r"admonition|note|tip|warning|important|math|figure|code-cell)\}")
+DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|:{3,})\{(exercise|admonition)\}[ \t]*(.*?)[ \t]*$", re.M)
+
+
+def chromium_or_skip() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        message = ("the JupyterLab browser test needs Debian's `chromium` (apt-get install -y "
+                   "chromium; .ci/run installs it)")
+        if os.environ.get("CI"):
+            pytest.fail(message + ", and CI is set, so it must run")
+        pytest.skip(message)
+    return path
+
+
+# ----------------------------------------------------------------------------------------------
+# JupyterLab on 127.0.0.1
+# ----------------------------------------------------------------------------------------------
+class Lab:
+    """A running ``jupyter lab``: its base URL, token, log file and process."""
+
+    def __init__(self, proc: subprocess.Popen, url: str, token: str, log: Path):
+        self.proc, self.url, self.token, self.log = proc, url, token, log
+
+    def api(self, path: str, method: str = "GET"):
+        req = urllib.request.Request(self.url + path, method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            body = r.read()
+        return json.loads(body) if body else None
+
+    def log_tail(self, n: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-n:] if self.log.exists() else ""
+
+    def stop(self) -> None:
+        """Shut the server down with its kernels (the API), then make sure the process is gone."""
+        if self.proc.poll() is None:
+            try:
+                self.api("api/shutdown", method="POST")
+            except (OSError, urllib.error.URLError):
+                pass
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                try:
+                    self.proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                    self.proc.wait()
+
+
+def lab_environment(home: Path) -> dict:
+    """The caller's environment without any user-level Jupyter configuration."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("JUPYTER_", "JUPYTERLAB_")) and k != "JPY_SESSION_NAME"}
+    for name in ("config", "data", "runtime"):
+        (home / name).mkdir(parents=True, exist_ok=True)
+    env.update(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+               PYTHONNOUSERSITE="1")  # no ~/.local/etc/jupyter either
+    return env
+
+
+def write_settings(folder: Path) -> None:
+    for plugin, values in LAB_SETTINGS.items():
+        path = folder / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+
+def start_lab(home: Path) -> Lab:
+    jupyter = Path(sys.executable).with_name("jupyter")
+    if not jupyter.exists():
+        pytest.fail(f"{jupyter} not found: JupyterLab must be installed in the test environment")
+    write_settings(home / "settings")
+    token = secrets.token_hex(24)
+    cmd = [str(jupyter), "lab", "--no-browser",
+           "--ServerApp.ip=127.0.0.1", "--ServerApp.port=0", "--ServerApp.port_retries=0",
+           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
+           f"--LabApp.user_settings_dir={home / 'settings'}",
+           f"--LabApp.workspaces_dir={home / 'workspaces'}",
+           "--LabApp.news_url=None",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+           "--LabApp.extension_manager=readonly",  # never asks PyPI about extensions
+           "--LabApp.expose_app_in_browser=True"]  # window.jupyterapp, to run commands
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--ServerApp.allow_root=True")  # CI runs as root
+    log = home / "jupyterlab.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=lab_environment(home), stdin=subprocess.DEVNULL,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    lab = Lab(proc, "", token, log)
+    try:
+        # The server writes jpserver-<pid>.json (with the port it bound) into our runtime folder.
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"jupyter lab exited with {proc.returncode}:\n{lab.log_tail()}")
+            infos = sorted((home / "runtime").glob("jpserver-*.json"))
+            if infos and not lab.url:
+                try:
+                    info = json.loads(infos[0].read_text())
+                    lab.url = f"http://127.0.0.1:{info['port']}{info.get('base_url', '/')}"
+                except (ValueError, KeyError):
+                    pass  # half-written: read it again
+            if lab.url:
+                try:
+                    lab.api("api/status")
+                    return lab
+                except (OSError, urllib.error.URLError):
+                    pass
+            time.sleep(0.1)  # polling interval
+        pytest.fail(f"jupyter lab did not answer within {START_TIMEOUT_S} s:\n{lab.log_tail()}")
+    except BaseException:
+        lab.stop()
+        raise
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    chromium_or_skip()
+    server = start_lab(tmp_path_factory.mktemp("jupyterlab"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_or_skip()
+    pw = sync_playwright().start()
+    try:
+        b = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            yield b
+        finally:
+            b.close()
+    finally:
+        pw.stop()
+
+
+# ----------------------------------------------------------------------------------------------
+# In the page
+# ----------------------------------------------------------------------------------------------
+class Offline:
+    """Blocks every request that leaves the loopback interface, and remembers it."""
+
+    def __init__(self, context, page):
+        self.blocked: list[str] = []
+        self.page_errors: list[str] = []
+        context.route("**/*", self._route)
+        page.on("websocket", lambda ws: self._check(ws.url))
+        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+
+    def _check(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about") or parts.hostname in LOOPBACK:
+            return True
+        self.blocked.append(url)
+        return False
+
+    def _route(self, route):
+        if self._check(route.request.url):
+            route.continue_()
+        else:
+            route.abort()
+
+
+#: A fingerprint of every figure in an element: the pixels of each img (drawn to a canvas), the
+#: data URL of each canvas, the markup of each svg. null while an image is still loading.
+FIGURE_PRINT = """(area) => {
+  const hash = (s) => { let h = 2166136261;
+    for (let i = 0; i < s.length; i++) { h ^= (typeof s === 'string' ? s.charCodeAt(i) : s[i]);
+      h = Math.imul(h, 16777619); } return (h >>> 0).toString(16); };
+  const parts = [];
+  for (const el of area.querySelectorAll(%s)) {
+    const tag = el.tagName.toLowerCase();
+    if (tag === 'svg' && el.parentElement && el.parentElement.closest('svg')) continue;
+    if (tag === 'img') {
+      if (!el.complete || el.naturalWidth === 0) return null;
+      const c = document.createElement('canvas');
+      c.width = el.naturalWidth; c.height = el.naturalHeight;
+      const ctx = c.getContext('2d'); ctx.drawImage(el, 0, 0);
+      parts.push(`img ${c.width}x${c.height} ${hash(ctx.getImageData(0, 0, c.width, c.height).data)}`);
+    } else if (tag === 'canvas') {
+      parts.push(`canvas ${el.width}x${el.height} ${hash(el.toDataURL())}`);
+    } else {
+      parts.push(`svg ${hash(el.outerHTML)}`);
+    }
+  }
+  return parts.length ? parts.join(' | ') : null;
+}""" % json.dumps(FIGURE)
+
+#: A slider's value and maximum, as numbers (noUiSlider rounds aria-valuenow to one decimal, so
+#: aria-valuetext first).
+SLIDER_STATE = """(el) => ({
+  value: parseFloat(el.getAttribute('aria-valuetext') ?? el.getAttribute('aria-valuenow') ?? el.value),
+  max: parseFloat(el.getAttribute('aria-valuemax') ?? el.max),
+})"""
+
+#: What jupyterlab-myst made of the markdown cells, for the checks in test_chapter_in_jupyterlab.
+MYST_REPORT = """([eqLabels, titles]) => {
+  const cells = Array.from(document.querySelectorAll('.jp-Notebook .jp-MarkdownCell'));
+  const rendered = Array.from(document.querySelectorAll(%(markdown)s));
+  const text = rendered.map((r) => {
+    const c = r.cloneNode(true);
+    c.querySelectorAll(%(math)s + ', code, pre').forEach((e) => e.remove());
+    return c.textContent;
+  }).join('\\n');
+  const eqs = {};
+  for (const label of eqLabels) {
+    const refs = rendered.flatMap((r) => Array.from(r.querySelectorAll(`a[href="#${label}"]`)));
+    const target = rendered.map((r) => r.querySelector(`[id="${label}"]`)).find((e) => e);
+    eqs[label] = { refs: refs.map((a) => a.textContent.trim()),
+                   typeset: !!(target && target.querySelector(%(math)s)) };
+  }
+  const boxes = {};
+  for (const title of titles) {
+    const box = rendered.flatMap((r) => Array.from(r.querySelectorAll(%(box)s)))
+      .find((b) => b.textContent.includes(title));
+    if (!box) { boxes[title] = null; continue; }
+    const s = getComputedStyle(box);
+    const r = box.getBoundingClientRect();
+    boxes[title] = { height: r.height, styled: s.borderLeftStyle !== 'none' || s.boxShadow !== 'none' ||
+                     s.backgroundColor !== 'rgba(0, 0, 0, 0)' };
+  }
+  return {
+    cells: cells.length,
+    rendered: rendered.length,
+    myst: document.querySelectorAll(%(myst)s).length,
+    math: rendered.reduce((n, r) => n + r.querySelectorAll(%(math)s).length, 0),
+    citations: rendered.reduce((n, r) => n + r.querySelectorAll(%(citation)s).length, 0),
+    text, eqs, boxes,
+  };
+}""" % {k: json.dumps(v) for k, v in
+         {"markdown": MARKDOWN, "myst": MYST, "math": MATH, "citation": CITATION, "box": BOX}.items()}
+
+
+def markdown_sources(notebook: Path) -> str:
+    cells = json.loads(notebook.read_text())["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+def current_notebook(page, script: str):
+    """Evaluate ``script`` (a function body of ``nb``, the open notebook panel) in the page."""
+    return page.evaluate(f"async () => {{ const nb = window.jupyterapp.shell.currentWidget; {script} }}")
+
+
+# ----------------------------------------------------------------------------------------------
+# The test
+# ----------------------------------------------------------------------------------------------
+def test_chapter_in_jupyterlab(lab, browser):
+    t0 = time.perf_counter()
+    notebook = ROOT / CHAPTER
+    on_disk = notebook.read_bytes()
+    source = markdown_sources(notebook)
+    eq_labels = sorted(set(re.findall(r"\{eq\}`([^`]+)`", source)))
+    n_cites = len(re.findall(r"\{cite(?::\w+)?\}`", source))
+    titles = [m.group(2) or m.group(1).capitalize() for m in DIRECTIVE.finditer(source)]
+    assert eq_labels and n_cites and titles, (
+        f"{CHAPTER} no longer has an {{eq}} reference, a {{cite}} and an exercise/admonition: "
+        "choose a chapter that has all three, or this test checks less than it says")
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        offline = Offline(context, page)
+        page.goto(f"{lab.url}lab/tree/{CHAPTER}?token={lab.token}")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                               " && window.jupyterapp.shell.currentWidget.sessionContext")
+
+        # The kernel: started by the server from the notebook's metadata, and shown by name.
+        kernel = current_notebook(page, """
+            await nb.context.ready; await nb.sessionContext.ready;
+            const k = nb.sessionContext.session.kernel;
+            await k.info;
+            return { name: k.name, display: nb.sessionContext.kernelDisplayName };""")
+        sessions = [s for s in lab.api("api/sessions") if s["path"] == CHAPTER]
+        specs = lab.api("api/kernelspecs")["kernelspecs"]
+        assert KERNEL in specs, f"kernel {KERNEL!r} is not installed (make env installs it): {list(specs)}"
+        assert [s["kernel"]["name"] for s in sessions] == [KERNEL], f"server sessions: {sessions}"
+        assert kernel["name"] == KERNEL, kernel
+        display = specs[KERNEL]["spec"]["display_name"]
+        page.locator(".jp-NotebookPanel-toolbar").get_by_text(display, exact=True).wait_for()
+        assert kernel["display"] == display, kernel
+
+        # Run All Cells (Run menu) on a notebook with its stored outputs cleared, so every output
+        # below is the kernel's. The command resolves when the last cell is done.
+        current_notebook(page, "await nb.sessionContext.session.kernel.requestKernelInfo();")
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+        t_run = time.perf_counter()
+        ok = page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function("() => window.jupyterapp.shell.currentWidget.sessionContext"
+                               ".session.kernel.status === 'idle'")
+        run_s = time.perf_counter() - t_run
+        cells = current_notebook(page, """
+            return nb.content.widgets.filter((c) => c.model.type === 'code').map((c, i) => ({
+              count: c.model.executionCount,
+              stderr: Array.from(c.node.querySelectorAll(
+                  '[data-mime-type="application/vnd.jupyter.stderr"]')).map((e) => e.textContent),
+              source: c.model.sharedModel.getSource().slice(0, 60) }));""")
+        errors = [c for c in cells if c["stderr"]]
+        assert not errors, "cells wrote to stderr or raised:\n" + "\n\n".join(
+            f"{c['source']!r}:\n{''.join(c['stderr'])[-1500:]}" for c in errors)
+        assert ok is True, "Run All Cells did not complete"
+        assert all(c["count"] for c in cells), "cells left unexecuted: " + ", ".join(
+            repr(c["source"]) for c in cells if not c["count"])
+
+        # MyST: every markdown cell rendered by jupyterlab-myst, nothing left raw.
+        page.wait_for_function(
+            f"() => document.querySelectorAll({json.dumps(MYST)}).length === "
+            "document.querySelectorAll('.jp-Notebook .jp-MarkdownCell').length")
+        myst = page.evaluate(MYST_REPORT, [eq_labels, titles])
+        assert myst["myst"] == myst["cells"] > 0, (
+            f"{myst['myst']} of {myst['cells']} markdown cells rendered by jupyterlab-myst")
+        raw = sorted({m.group(0) for m in RAW_MYST.finditer(myst["text"])})
+        assert not raw, f"raw MyST in the rendered notebook: {raw}"
+        assert "$$" not in myst["text"] and "```" not in myst["text"], "raw maths or fences rendered as text"
+        assert myst["math"] > 0, "no typeset maths in the markdown cells"
+        for label, eq in myst["eqs"].items():
+            assert eq["typeset"], f"equation {label!r}: no typeset equation carries this label"
+            assert eq["refs"] and all(re.fullmatch(r"\(\d+\)", t) for t in eq["refs"]), (
+                f"{{eq}}`{label}` renders as {eq['refs']}, not as an equation number")
+        assert myst["citations"] >= 1, f"{n_cites} {{cite}} roles, no citation element rendered"
+        for title, box in myst["boxes"].items():
+            assert box and box["styled"] and box["height"] > 0, (
+                f"exercise/admonition {title!r} is not rendered as a styled box: {box}")
+
+        # The widget: move a slider with the keyboard; the figure must change.
+        area = page.locator(".jp-OutputArea-output").filter(has=page.locator(SLIDER)).first
+        slider = area.locator(SLIDER).first
+        slider.scroll_into_view_if_needed()
+        page.wait_for_function(f"(a) => ({FIGURE_PRINT})(a) !== null", arg=area.element_handle())
+        before = area.evaluate(FIGURE_PRINT)
+        start = slider.evaluate(SLIDER_STATE)
+        slider.focus()
+        page.keyboard.press("ArrowLeft" if start["value"] >= start["max"] else "ArrowRight")
+        page.wait_for_function(f"([a, b]) => {{ const p = ({FIGURE_PRINT})(a); return p && p !== b; }}",
+                               arg=[area.element_handle(), before])
+        moved = slider.evaluate(SLIDER_STATE)
+        assert moved["value"] != start["value"], f"the slider did not move: {start} -> {moved}"
+        after = area.evaluate(FIGURE_PRINT)
+        assert after != before
+
+        assert not offline.blocked, "requests that leave 127.0.0.1:\n" + "\n".join(offline.blocked)
+        assert not offline.page_errors, "uncaught errors in the page:\n" + "\n".join(offline.page_errors)
+        dirty = current_notebook(page, "return nb.context.model.dirty;")
+    finally:
+        context.close()
+    assert dirty, "the notebook was saved during the test (autosave should be off)"
+    assert notebook.read_bytes() == on_disk, f"{CHAPTER} was changed on disk by JupyterLab"
+    print(f"\nJupyterLab test: {time.perf_counter() - t0:.1f} s in the page, "
+          f"Run All Cells {run_s:.1f} s; slider {start['value']:g} -> {moved['value']:g}")
