@@ -21,14 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks
-from .gaussian import LOG_2PI, log_normal_diag
+from .gaussian import log_normal_diag, log_normal_full
 from .montecarlo import log_mean_exp
-
-
-def _rng(rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy.random.Generator (use numpy.random.default_rng(seed))")
-    return rng
 
 
 def _encoder_outputs(mu, log_var):
@@ -48,7 +42,7 @@ def sample_aggregate_posterior(mu, log_var, n: int, rng: np.random.Generator) ->
     """
     mu, log_var = _encoder_outputs(mu, log_var)
     n = _checks.positive_int(n, "n")
-    rng = _rng(rng)
+    rng = _checks.generator(rng)
     i = rng.integers(0, len(mu), size=n)
     return mu[i] + np.exp(0.5 * log_var[i]) * rng.standard_normal((n, mu.shape[1]))
 
@@ -86,12 +80,7 @@ class GaussianMixture:
     def component_log_densities(self, z) -> np.ndarray:
         """log N(z; m_k, C_k) for each row of ``z`` and each component k: shape (n, K)."""
         z = _checks.finite_matrix(z, "z", self.means.shape[1])
-        L = np.linalg.cholesky(self.covs)                        # (K, J, J)
-        r = z[None, :, :] - self.means[:, None, :]               # (K, n, J)
-        y = np.linalg.solve(L, r.transpose(0, 2, 1))             # (K, J, n): L^{-1} r
-        log_det = 2.0 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1)
-        J = self.means.shape[1]
-        return (-0.5 * ((y * y).sum(axis=1) + log_det[:, None] + J * LOG_2PI)).T
+        return np.column_stack([log_normal_full(z, m, C) for m, C in zip(self.means, self.covs)])
 
     def log_density(self, z) -> np.ndarray:
         """log of the mixture density at each row of ``z``: shape (n,)."""
@@ -101,7 +90,7 @@ class GaussianMixture:
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """``n`` draws: a component k with probability w_k, then z ~ N(m_k, C_k). Shape (n, J)."""
         n = _checks.positive_int(n, "n")
-        rng = _rng(rng)
+        rng = _checks.generator(rng)
         k = rng.choice(len(self.weights), size=n, p=self.weights)
         L = np.linalg.cholesky(self.covs)
         eps = rng.standard_normal((n, self.means.shape[1]))
@@ -125,7 +114,7 @@ def fit_gaussian_mixture(Z, n_components: int, rng: np.random.Generator, n_iter:
     n_iter = _checks.positive_int(n_iter, "n_iter")
     tol = _checks.positive_float(tol, "tol")
     reg = _checks.positive_float(reg, "reg")
-    rng = _rng(rng)
+    rng = _checks.generator(rng)
     N, J = Z.shape
     if K > N:
         raise ValueError(f"n_components ({K}) must not exceed the number of points ({N})")
