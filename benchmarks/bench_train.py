@@ -1,8 +1,10 @@
-"""Speed of training: median time per SGD step and total for the source configuration.
+"""Speed of training: median time per SGD step and total for the baseline configuration.
 
-Configuration: 2000 points of the running example, one hidden layer of 32 units in encoder and
-decoder, latent_dim 2, batch 64 (32 steps per epoch), SGD lr 0.01, 500 epochs, sigma2 = 0.5.
-Prints figures; asserts nothing about speed (targets are reported, not tested).
+The baseline configuration (``vaebook.BASELINE``): 2000 points of the running example, one
+hidden layer of 32 units in encoder and decoder, latent_dim 2, batch 64 (32 steps per epoch),
+SGD lr 0.01, 500 epochs, sigma2 = 0.5, weights N(0, 0.1^2). Prints figures; asserts nothing
+about speed (targets are reported, not tested). BLAS runs on one thread because the Makefile
+applies numerics.env (``make bench``).
 
 Besides ``train`` itself it times, for comparison on the same machine in the same run:
 
@@ -17,23 +19,25 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import time
 
 import numpy as np
 
 import vaebook as vb
-from vaebook.engine import TrainingEngine
+from vaebook._engine import TrainingEngine
 
-CONFIG = vb.VAEConfig(2, 2, (32,), (32,), sigma2=0.5, init_scale=0.1)
-LR = 0.01
+BASE = vb.BASELINE
+CONFIG = BASE.config()
+LR, M = BASE.lr, BASE.batch_size
 
 
 def run(epochs: int, seed: int) -> tuple[float, int, float]:
-    X, _ = vb.make_mixture(2000, np.random.default_rng(0))
+    X, _ = vb.make_mixture(BASE.n_points, np.random.default_rng(0))
     params = vb.init_params(CONFIG, np.random.default_rng(seed))
-    steps = epochs * int(np.ceil(len(X) / 64))
+    steps = epochs * int(np.ceil(len(X) / M))
     t0 = time.perf_counter()
-    h = vb.train(params, CONFIG, X, epochs=epochs, batch_size=64, optimizer=vb.SGD(LR),
+    h = vb.train(params, CONFIG, X, epochs=epochs, batch_size=M, optimizer=BASE.optimizer(),
                  rng=np.random.default_rng(seed + 1))
     return time.perf_counter() - t0, steps, float(h["total"][-1])
 
@@ -53,9 +57,9 @@ def reference_step_time() -> float:
     """One step of the readable reference: vae_forward + vae_backward + SGD."""
     rng = np.random.default_rng(0)
     params = vb.init_params(CONFIG, rng)
-    x, _ = vb.make_mixture(64, rng)
-    eps = rng.standard_normal((64, 2))
-    opt = vb.SGD(LR)
+    x, _ = vb.make_mixture(M, rng)
+    eps = rng.standard_normal((M, 2))
+    opt = BASE.optimizer()
 
     def step():
         _, grads = vb.loss_and_grads(params, CONFIG, x, eps)
@@ -68,18 +72,24 @@ def written_out_step():
     arrays. Returns ``(step, matrix_products, n_calls)``; checks the gradients equal the engine's."""
     rng = np.random.default_rng(0)
     params = vb.init_params(CONFIG, rng)
-    x, _ = vb.make_mixture(64, rng)
-    eps = rng.standard_normal((64, 2))
+    x, _ = vb.make_mixture(M, rng)
+    eps = rng.standard_normal((M, 2))
     engine = TrainingEngine(params, CONFIG)
     engine.loss_and_grads(x, eps)                      # builds the arrays; gradients for the check
     expected = engine.grads.vector.copy()
-    xa, x, eps, head, mu, log_var, out, _ = engine._epochs[(64, 64)].batches[0]
-    w = engine._work[64]
-    [(W1t, h1, zeros1, h1a)], [(W3t, h2, zeros2, h2a)] = w.enc_forward, w.dec_forward
-    (_, G2, W2, dh1, mask1), (_, G1, _, _, _) = w.enc_backward
-    (_, G4, W4, dh2, mask2), (z, G3, W3, dz, _) = w.dec_backward
+    batch, w = engine.arrays(M, M)
+    xa, x, eps, head, mu, log_var, out = batch.xa, batch.x, batch.eps, batch.head, batch.mu, batch.log_var, batch.out
+    [enc1], [dec1] = w.enc_forward, w.dec_forward      # the hidden layers' forward records
+    enc_out_back, enc1_back = w.enc_backward           # backward records, output layer first
+    dec_out_back, dec1_back = w.dec_backward
+    W1t, h1, zeros1, h1a = enc1.WbT, enc1.h, enc1.zeros, enc1.act
+    W3t, h2, zeros2, h2a = dec1.WbT, dec1.h, dec1.zeros, dec1.act
+    G2, W2, dh1, mask1 = enc_out_back.gblock, enc_out_back.W, enc_out_back.dx, enc_out_back.mask
+    G1 = enc1_back.gblock
+    G4, W4, dh2, mask2 = dec_out_back.gblock, dec_out_back.W, dec_out_back.dx, dec_out_back.mask
+    z, G3, W3, dz = dec1_back.a, dec1_back.gblock, dec1_back.W, dec1_back.dx
     W2t, W4t, dout, dhead, kl_grad, sigma, se = w.enc_head, w.dec_last, w.dout, w.dhead, w.kl_grad, w.sigma, w.sigma_eps
-    k, c = 1.0 / 64, 1.0 / (CONFIG.sigma2 * 64)
+    k, c = 1.0 / M, 1.0 / (CONFIG.sigma2 * M)
     vector, grad, scaled = params.vector, engine.grads.vector, np.empty_like(params.vector)
     dot, mul, add, sub, exp, maximum, greater = (
         np.dot, np.multiply, np.add, np.subtract, np.exp, np.maximum, np.greater)
@@ -114,13 +124,26 @@ def written_out_step():
     return step, matrix_products, 32   # 30 in gradients(), 2 in the update
 
 
+def cpu_name() -> str:
+    """The CPU's model name (Linux), else what the platform module knows."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--epochs", type=int, default=500)
     args = ap.parse_args()
-    print(f"machine: {os.cpu_count()} cores; numpy {np.__version__}; "
-          f"training is single-threaded Python + NumPy")
+    print(f"CPU: {cpu_name()}, {os.cpu_count()} cores; "
+          f"numpy {np.__version__}; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}, "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
     run(5, 99)  # warm-up
     totals, per_step = [], []
     for r in range(args.runs):

@@ -93,10 +93,10 @@ def unit_interval(x: np.ndarray, name: str) -> np.ndarray:
 def positive_array(var, name: str) -> np.ndarray:
     """Return ``var`` as a float array, or raise ValueError unless every entry is finite and > 0.
 
-    Written as ``not (var > 0)`` so that NaN, which fails every comparison, is caught too.
+    (A check ``var <= 0`` alone would let NaN through: NaN fails every comparison.)
     """
     var = np.asarray(var, dtype=float)
-    if not np.all(var > 0.0) or not np.isfinite(var).all():
+    if not (np.isfinite(var).all() and np.all(var > 0.0)):
         raise ValueError(f"{name} must be positive and finite everywhere (no NaN)")
     return var
 

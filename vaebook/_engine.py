@@ -209,6 +209,12 @@ class TrainingEngine:
         self._gradients(ep.batches[0], beta)
         return self._losses(ep)
 
+    def arrays(self, n: int, m: int) -> tuple[Batch, _Work]:
+        """The arrays of the first batch of an epoch of n points in batches of m, and the
+        buffers of a batch of m (made by an earlier call with these sizes): what one step reads
+        and writes, by name (used to time a step's NumPy calls written out)."""
+        return self._epochs[(n, m)].batches[0], self._work[m]
+
     # ------------------------------------------------------------------ one batch
     def _gradients(self, batch: Batch, beta: float) -> None:
         xa, x, eps, head, mu, log_var, out, log_s2_record = batch
