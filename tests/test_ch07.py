@@ -1,8 +1,10 @@
 """Chapter 7 (generator): the widgets show decode(z), and their helpers reject bad input.
 
-Each widget test sets the sliders with ``w.set(...)`` and compares what the widget shows (its
-readout numbers in ``w.shown`` and the data of the artists it draws) with ``vaebook.decode``.
-The models are trained briefly: the tests check the widgets' plumbing, not model quality.
+Each widget test sets the controls with ``w.set(...)`` and compares what the widget shows (its
+readout numbers in ``w.shown`` and the data of its moving parts, found by name with
+``w.artist(name)``) with ``vaebook.decode``. That the static page shows the same numbers is
+tested in tests/test_widgets.py. The models are trained briefly: the tests check the widgets'
+plumbing, not model quality.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import numpy as np
 import pytest
 
 import vaebook as vb
+from vaebook import latent_space
 from vaebook.widgets import generator as gen
 
 
@@ -57,9 +60,8 @@ def test_latent_explorer_shows_decode(mixture_model, z1, z2):
     want = dec(params, cfg, [z1, z2])[0]
     assert (w.shown["z1"], w.shown["z2"]) == (z1, z2)
     assert np.array_equal([w.shown["x1"], w.shown["x2"]], want)
-    marker = w.fig.axes[1].lines[-1].get_data()
-    assert np.array_equal(np.ravel(marker), want)
-    assert np.array_equal(np.ravel(w.fig.axes[0].lines[0].get_data()), [z1, z2])
+    assert np.array_equal(np.ravel(w.artist("x_hat").get_data()), want)
+    assert np.array_equal(np.ravel(w.artist("z").get_data()), [z1, z2])
     assert w.shown["log_p_true"] == pytest.approx(vb.mixture_log_density(want[None])[0])
 
 
@@ -74,7 +76,7 @@ def test_latent_explorer_frames_are_identical_to_a_fresh_widget(mixture_model):
 
 def test_decoded_grid_lines_are_decode_of_the_grid(mixture_model):
     params, cfg, *_ = mixture_model
-    lines = gen.decoded_grid_lines(params, cfg, lim=2.0, n_lines=3, n_points=5)
+    lines = latent_space.decoded_grid_lines(params, cfg, lim=2.0, n_lines=3, n_points=5)
     assert lines.shape == (6, 5, 2)
     # line 0 is z1 = -2 with z2 from -2 to 2; line 3 is z2 = -2 with z1 from -2 to 2
     t = np.linspace(-2, 2, 5)
@@ -90,8 +92,8 @@ def test_latent_sweep_draws_the_decoded_line(mixture_model, axis):
     z = np.full((61, 2), 0.7)
     z[:, axis] = np.linspace(-3, 3, 61)
     path = dec(params, cfg, z)
-    assert np.array_equal(np.asarray(w.fig.axes[1].collections[-1].get_offsets()), path)
-    assert np.array_equal(np.column_stack(w.fig.axes[0].lines[0].get_data()), z)
+    assert np.array_equal(np.asarray(w.artist("path").get_offsets()), path)
+    assert np.array_equal(np.column_stack(w.artist("z_line").get_data()), z[[0, -1]])
     zt = [-1.2, 0.7] if axis == 0 else [0.7, -1.2]
     assert np.array_equal([w.shown["x1"], w.shown["x2"]], dec(params, cfg, zt)[0])
     assert w.shown["path_length"] == pytest.approx(
@@ -115,8 +117,9 @@ def test_interpolation_explorer_follows_the_segment(mixture_model):
         assert np.allclose([w.shown["z1"], w.shown["z2"]], z, rtol=0, atol=1e-12)
         assert np.allclose([w.shown["x1"], w.shown["x2"]], dec(params, cfg, z)[0],
                            rtol=0, atol=1e-12)
-        drawn = np.column_stack(w.fig.axes[1].lines[0].get_data())
-        assert np.allclose(drawn, dec(params, cfg, gen.interpolate(za, zb, np.linspace(0, 1, 41))))
+        drawn = np.column_stack(w.artist("xpath").get_data())
+        assert np.array_equal(drawn, dec(params, cfg, latent_space.interpolate(za, zb, np.linspace(0, 1, 41))))
+        assert np.array_equal(np.ravel(w.artist("x_hat").get_data()), [w.shown["x1"], w.shown["x2"]])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -128,9 +131,9 @@ def test_digit_explorer_shows_decoded_image(digits_model, z1, z2):
     w = gen.digit_explorer(params, cfg, D, y)
     w.set(z1=z1, z2=z2)
     want = dec(params, cfg, [z1, z2]).reshape(8, 8)
-    assert np.array_equal(np.asarray(w.fig.axes[1].images[0].get_array()), want)
+    assert np.array_equal(np.asarray(w.artist("image").get_array()), want)
     assert w.shown["mean_pixel"] == pytest.approx(want.mean())
-    assert np.array_equal(np.ravel(w.fig.axes[0].lines[0].get_data()), [z1, z2])
+    assert np.array_equal(np.ravel(w.artist("z").get_data()), [z1, z2])
 
 
 def test_digit_interpolation_shows_decoded_images(digits_model):
@@ -141,9 +144,9 @@ def test_digit_interpolation_shows_decoded_images(digits_model):
         w.set(t=t)
         za, zb = mu[w.representatives[1]], mu[w.representatives[7]]
         want = dec(params, cfg, (1 - t) * za + t * zb).reshape(8, 8)
-        assert np.allclose(np.asarray(w.fig.axes[1].images[0].get_array()), want,
+        assert np.allclose(np.asarray(w.artist("image").get_array()), want,
                            rtol=0, atol=1e-12)
-        strip = np.asarray(w.fig.axes[2].images[0].get_array())
+        strip = np.asarray(w.artist("strip").get_array())
         ends = dec(params, cfg, np.array([za, zb])).reshape(2, 8, 8)
         assert np.allclose(strip[:, :8], ends[0], atol=1e-12)
         assert np.allclose(strip[:, -8:], ends[1], atol=1e-12)
@@ -155,21 +158,21 @@ def test_digit_interpolation_shows_decoded_images(digits_model):
 # ----------------------------------------------------------------------------------------------
 def test_interpolate_endpoints_and_midpoint():
     za, zb = np.array([1.0, -2.0]), np.array([3.0, 4.0])
-    out = gen.interpolate(za, zb, np.array([0.0, 0.5, 1.0]))
+    out = latent_space.interpolate(za, zb, np.array([0.0, 0.5, 1.0]))
     assert np.array_equal(out, [[1.0, -2.0], [2.0, 1.0], [3.0, 4.0]])
-    assert np.array_equal(gen.interpolate(za, zb, 0.25), [1.5, -0.5])
+    assert np.array_equal(latent_space.interpolate(za, zb, 0.25), [1.5, -0.5])
 
 
 def test_bad_input_raises_clear_errors(mixture_model, digits_model):
     params, cfg, X, labels = mixture_model
     with pytest.raises(ValueError, match="z_a and z_b"):
-        gen.interpolate([0.0, 1.0], [0.0, 1.0, 2.0], 0.5)
+        latent_space.interpolate([0.0, 1.0], [0.0, 1.0, 2.0], 0.5)
     with pytest.raises(ValueError, match="t must be finite"):
-        gen.interpolate([0.0, 1.0], [1.0, 1.0], np.nan)
+        latent_space.interpolate([0.0, 1.0], [1.0, 1.0], np.nan)
     with pytest.raises(ValueError, match="axis"):
-        gen.sweep_path(params, cfg, axis=2, fixed=0.0)
+        latent_space.sweep_path(params, cfg, axis=2, fixed=0.0)
     with pytest.raises(ValueError, match="fixed"):
-        gen.sweep_path(params, cfg, axis=0, fixed=np.inf)
+        latent_space.sweep_path(params, cfg, axis=0, fixed=np.inf)
     with pytest.raises(ValueError, match="lim"):
         gen.latent_explorer(params, cfg, X, labels, lim=-1.0)
     with pytest.raises(ValueError, match="labels must have shape"):

@@ -5,8 +5,14 @@ import numpy as np
 
 from .. import style
 from ..exact import LinearGaussian
+from ..gaussian import log_normal_diag
 from ..variational import gaussian_q_elbo
-from .base import InteractiveFigure, slider
+from .base import Curve, InteractiveFigure, Line, Part, Slider
+
+#: The latent grid the densities are drawn on.
+Z_PLOT = np.linspace(-4.0, 4.0, 801)
+#: The means of q at which the ELBO curve (for the slider's std) is drawn.
+MEANS = np.linspace(-3.0, 3.0, 61)
 
 
 def elbo_widget(model: LinearGaussian | None = None, x: float = 1.5, q_mean: float = 0.0,
@@ -15,37 +21,53 @@ def elbo_widget(model: LinearGaussian | None = None, x: float = 1.5, q_mean: flo
     model = model if model is not None else LinearGaussian.scalar(1.0, 0.0, 0.7)
     if model.latent_dim != 1 or model.data_dim != 1:
         raise ValueError("elbo_widget needs a scalar model (D = J = 1)")
-    z = np.linspace(-4.0, 4.0, 801)
-    means = np.linspace(-3.0, 3.0, 61)
     post_mean, post_cov = model.posterior(x)
+    log_ev = float(model.log_evidence(x)[0])
 
-    def draw(fig, q_mean, q_std):
+    def point(q_mean, q_std):
         t = gaussian_q_elbo(model, x, [q_mean], [q_std**2])
+        return {"elbo": t["elbo"], "diff": t["log_evidence"] - t["elbo"], "gap": t["gap"]}
+
+    def q_curve(q_mean, q_std):
+        return {"_q": np.exp(log_normal_diag(Z_PLOT[:, None], q_mean, q_std**2))}
+
+    def curve(q_std):
+        return {"q_var": q_std**2,
+                "curve": [gaussian_q_elbo(model, x, [m], [q_std**2])["elbo"] for m in MEANS]}
+
+    def build(fig):
         ax1, ax2 = fig.subplots(1, 2)
-        post = np.exp(model.log_posterior(z, x))
-        q = np.exp(-0.5 * ((z - q_mean) / q_std) ** 2) / (np.sqrt(2 * np.pi) * q_std)
-        ax1.plot(z, post, color=style.COLORS["posterior"], label=r"$p(z \mid x)$")
-        ax1.plot(z, q, color=style.COLORS["q"], ls="--", label="$q(z)$")
+        ax1.plot(Z_PLOT, np.exp(model.log_posterior(Z_PLOT, x)), color=style.COLORS["posterior"],
+                 label=r"$p(z \mid x)$")
+        ax1.set_xlim(Z_PLOT[0], Z_PLOT[-1])
+        ax1.set_ylim(0.0, 1.6)
         ax1.set_xlabel("$z$")
         ax1.set_ylabel("density")
-        ax1.legend(loc="upper left")
-        curve = [gaussian_q_elbo(model, x, [m], [q_std**2])["elbo"] for m in means]
-        ax2.axhline(t["log_evidence"], color=style.COLORS["evidence"], label=r"$\log p(x)$")
-        ax2.plot(means, curve, color=style.COLORS["elbo"], label=r"ELBO, this $\sigma_q$")
-        ax2.vlines(q_mean, t["elbo"], t["log_evidence"], color=style.COLORS["gap"], lw=3,
-                   label=r"gap = KL$(q \,\|\, p(z \mid x))$")
-        ax2.plot([q_mean], [t["elbo"]], "o", color=style.COLORS["elbo"])
-        ax2.set_ylim(t["log_evidence"] - 6.0, t["log_evidence"] + 1.0)
+        ax2.axhline(log_ev, color=style.COLORS["evidence"], label=r"$\log p(x)$")
+        ax2.set_xlim(MEANS[0] - 0.1, MEANS[-1] + 0.1)
+        ax2.set_ylim(log_ev - 6.0, log_ev + 1.0)
         ax2.set_xlabel(r"mean of $q$, $\mu_q$")
         ax2.set_ylabel("nats")
-        ax2.legend(loc="lower center")
-        return {"log p(x)": t["log_evidence"], "ELBO": t["elbo"],
-                "log p(x) - ELBO": t["log_evidence"] - t["elbo"], "KL(q || posterior)": t["gap"]}
+        return [ax1, ax2]
 
-    controls = {"q_mean": slider("mean of q", q_mean, -3.0, 3.0, 0.05),
-                "q_std": slider("std of q", q_std, 0.1, 2.0, 0.05)}
-    w = InteractiveFigure(controls, draw, figsize=(8.0, 3.4),
-                          title=f"ELBO and gap at x = {x:g} (posterior mean "
-                                f"{post_mean[0, 0]:.3f}, std {np.sqrt(post_cov[0, 0]):.3f})",
-                          readout_format="{:.5f}")
-    return w
+    moving = [
+        Curve(0, Z_PLOT, "_q", means=["q_mean"], vars=["q_var"], color=style.COLORS["q"], ls="--",
+              label="$q(z)$"),
+        Line(1, MEANS, "curve", color=style.COLORS["elbo"], label=r"ELBO, this $\sigma_q$"),
+        Line(1, ["q_mean", "q_mean"], ["elbo", "log_ev"], color=style.COLORS["gap"], lw=3,
+             label=r"gap = KL$(q \,\|\, p(z \mid x))$"),
+        Line(1, "q_mean", "elbo", color=style.COLORS["elbo"], ls="none", marker="o"),
+    ]
+    controls = {"q_mean": Slider("mean of q", -3.0, 3.0, 0.05, q_mean),
+                "q_std": Slider("std of q", 0.1, 2.0, 0.05, q_std)}
+    readout = [("log p(x)", "log_ev", 5), ("ELBO", "elbo", 5), ("log p(x) - ELBO", "diff", 5),
+               ("KL(q || posterior)", "gap", 5)]
+    return InteractiveFigure(
+        controls, [Part(("q_mean", "q_std"), point, extra=q_curve), Part(("q_std",), curve),
+                   Part((), lambda: {"log_ev": log_ev})],
+        build, moving, readout, figsize=(8.0, 3.4), legends={0: "upper left", 1: "lower center"},
+        title=f"ELBO and gap at x = {x:g} (posterior mean {post_mean[0, 0]:.3f}, "
+              f"std {np.sqrt(post_cov[0, 0]):.3f})",
+        alt="Left: the exact posterior and a Gaussian q whose mean and standard deviation are set "
+            "by the sliders. Right: the ELBO as a function of the mean of q, below the constant "
+            "log p(x); the vertical bar between them is the gap, KL(q || posterior).")

@@ -1,15 +1,16 @@
 """Chapter 2's widget: the spread of the naive Monte Carlo evidence estimate, for any J and n."""
 from __future__ import annotations
 
-import ipywidgets as W
 import numpy as np
 
 from .. import style
 from ..montecarlo import isotropic_model, naive_log_evidence, naive_relative_variance
-from .base import InteractiveFigure, slider
+from .base import Bars, InteractiveFigure, Part, Slider
 
 #: How many independent estimates the histogram shows.
 N_REPEATS = 100
+#: The histogram's bins (values above 3 are counted in the last one).
+BINS = np.linspace(0.0, 3.0, 61)
 
 
 def mc_numbers(latent_dim: int, log10_n: float, seed: int = 0) -> dict:
@@ -27,21 +28,30 @@ def mc_numbers(latent_dim: int, log10_n: float, seed: int = 0) -> dict:
 def mc_widget(latent_dim: int = 1, log10_n: float = 2.0, seed: int = 0) -> InteractiveFigure:
     """Controls: latent dimension J and log10 of the number of prior samples n."""
 
-    def draw(fig, latent_dim, log10_n):
+    def numbers(latent_dim, log10_n):
         r = mc_numbers(latent_dim, log10_n, seed)
+        counts, _ = np.histogram(np.clip(r["ratio"], BINS[0], BINS[-1]), bins=BINS)
+        return {"n": r["n"], "median": r["median |ratio - 1|"],
+                "predicted": r["predicted std of ratio"], "counts": counts}
+
+    def build(fig):
         ax = fig.add_subplot(111)
-        bins = np.linspace(0.0, 3.0, 61)
-        ax.hist(np.clip(r["ratio"], 0, 3), bins=bins, color=style.COLORS["model"], alpha=0.8)
         ax.axvline(1.0, color=style.COLORS["evidence"], label=r"exact: $\hat p / p(x) = 1$")
+        ax.set_xlim(BINS[0], BINS[-1])
+        ax.set_ylim(0, N_REPEATS)
         ax.set_xlabel(r"$\hat p_n(x) / p(x)$ (values above 3 drawn at 3)")
         ax.set_ylabel(f"count of {N_REPEATS} estimates")
-        ax.set_title(f"$J$ = {latent_dim}, $n$ = {r['n']}")
-        ax.legend(loc="upper right")
-        return {k: v for k, v in r.items() if k != "ratio"}
+        return [ax]
 
-    controls = {"latent_dim": W.IntSlider(value=latent_dim, min=1, max=20, description="latent dim J",
-                                          continuous_update=False,
-                                          style={"description_width": "initial"}),
-                "log10_n": slider("log10 n", log10_n, 1.0, 3.5, 0.5, readout_format=".1f")}
-    return InteractiveFigure(controls, draw, title="Naive Monte Carlo estimates of p(x)",
-                             readout_format="{:.4g}")
+    moving = [Bars(0, BINS[:-1], BINS[1] - BINS[0], "counts", color=style.COLORS["model"],
+                   alpha=0.8, label="estimates")]
+    controls = {"latent_dim": Slider("latent dim J", 1, 20, 1, latent_dim, None),
+                "log10_n": Slider("log10 n", 1.0, 3.0, 0.5, log10_n, 1)}
+    readout = [("n", "n", None), ("median |ratio - 1|", "median", 4),
+               ("predicted std of ratio", "predicted", 4)]
+    return InteractiveFigure(
+        controls, [Part(("latent_dim", "log10_n"), numbers)], build, moving, readout,
+        legends={0: "upper right"}, title="Naive Monte Carlo estimates of p(x)",
+        alt=f"Histogram of {N_REPEATS} naive Monte Carlo estimates of p(x), divided by the exact "
+            "value, for the latent dimension J and the number of samples n set by the controls; "
+            "the estimates crowd around 1 for small J and scatter ever wider as J grows.")

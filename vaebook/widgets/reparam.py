@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import _checks, style
 from ..estimators import TestFunction, mean_and_se, pathwise_gradients, score_function_gradients, sine
-from .base import InteractiveFigure, slider
+from .base import ErrorBar, InteractiveFigure, Line, Part, Pushforward, Slider
 
 
 def reparam_widget(mu: float = 0.5, sigma: float = 1.0, n: int = 200, seed: int = 0,
@@ -26,47 +26,59 @@ def reparam_widget(mu: float = 0.5, sigma: float = 1.0, n: int = 200, seed: int 
     fn = sine() if fn is None else fn
     eps = np.random.default_rng(seed).standard_normal((n, 1))
     shown_eps = eps[: min(n_lines, n), 0]
-    colors = [style.COLORS["prior"], style.COLORS["q"]]
 
-    def draw(fig, mu, sigma):
+    def estimates(mu, sigma):
         g_path = pathwise_gradients(fn.grad, [mu], [sigma], eps)
         g_score = score_function_gradients(fn.f, [mu], [sigma], eps)
         exact = fn.exact_gradients([mu], [sigma])
         out = {}
-        fig.set_layout_engine("none")  # fixed axes positions (faster than constrained layout)
+        for param, idx in (("mu", 0), ("sigma", 1)):
+            m_p, se_p = mean_and_se(g_path[idx][:, 0])
+            m_s, se_s = mean_and_se(g_score[idx][:, 0])
+            out[f"exact_{param}"] = float(exact[idx][0])
+            out[f"path_{param}"], out[f"path_{param}_se"] = float(m_p), float(se_p)
+            out[f"score_{param}"], out[f"score_{param}_se"] = float(m_s), float(se_s)
+        return out
+
+    def build(fig):
         ax = fig.add_axes([0.08, 0.16, 0.42, 0.72])
-        z = mu + sigma * shown_eps
-        for e, zz in zip(shown_eps, z):
-            ax.plot([e, zz], [0.0, 1.0], color=style.OKABE_ITO["grey"], lw=0.6, alpha=0.7)
-        ax.scatter(shown_eps, np.zeros_like(shown_eps), s=14, color=colors[0], label=r"$\varepsilon \sim N(0,1)$", zorder=3)
-        ax.scatter(z, np.ones_like(z), s=14, color=colors[1], label=r"$z = \mu + \sigma\varepsilon$", zorder=3)
+        ax.scatter(shown_eps, np.zeros_like(shown_eps), s=14, color=style.COLORS["prior"],
+                   label=r"$\varepsilon \sim \mathcal{N}(0,1)$", zorder=3)
         ax.set_xlim(-6, 6)
         ax.set_ylim(-0.3, 1.5)
         ax.set_yticks([0, 1], [r"$\varepsilon$", "$z$"])
         ax.set_xlabel("value")
-        ax.set_title(rf"$\mu$ = {mu:.2f}, $\sigma$ = {sigma:.2f}")
-        ax.legend(loc="upper left", fontsize=8)
-
+        ax.set_title(r"$z = \mu + \sigma\varepsilon$")
         ax2 = fig.add_axes([0.6, 0.16, 0.37, 0.72])
-        for k, (param, idx) in enumerate((("mu", 0), ("sigma", 1))):
-            m_p, se_p = mean_and_se(g_path[idx][:, 0])
-            m_s, se_s = mean_and_se(g_score[idx][:, 0])
-            ex = float(exact[idx][0])
-            out[f"exact_{param}"] = ex
-            out[f"path_{param}"], out[f"path_{param}_se"] = float(m_p), float(se_p)
-            out[f"score_{param}"], out[f"score_{param}_se"] = float(m_s), float(se_s)
-            ax2.plot([k - 0.35, k + 0.35], [ex, ex], color=style.COLORS["total"], lw=1.5,
-                     label="exact" if k == 0 else None)
-            ax2.errorbar(k - 0.12, m_p, yerr=2 * se_p, fmt="o", color=style.OKABE_ITO["blue"],
-                         capsize=3, label="pathwise" if k == 0 else None)
-            ax2.errorbar(k + 0.12, m_s, yerr=2 * se_s, fmt="s", color=style.OKABE_ITO["orange"],
-                         capsize=3, label="score function" if k == 0 else None)
         ax2.set_xticks([0, 1], [r"$\partial/\partial\mu$", r"$\partial/\partial\sigma$"])
         ax2.set_xlim(-0.6, 1.6)
+        ax2.set_ylim(-3.0, 3.0)
+        ax2.set_ylabel("gradient")
         ax2.set_title(f"gradient of E[{fn.name}], n = {n}")
-        ax2.legend(loc="best", fontsize=8)
-        return out
+        return [ax, ax2]
 
-    controls = {"mu": slider("mean μ", mu, -3.0, 3.0, 0.05),
-                "sigma": slider("std σ", sigma, 0.05, 3.0, 0.05)}
-    return InteractiveFigure(controls, draw, figsize=(7.6, 3.4), title="Reparameterisation")
+    moving = [Pushforward(0, shown_eps, "_z", shift="mu", scale="sigma", color=style.COLORS["q"],
+                          line_color=style.OKABE_ITO["grey"], label=r"$z = \mu + \sigma\varepsilon$")]
+    for k, param in enumerate(("mu", "sigma")):
+        moving += [
+            Line(1, [k - 0.35, k + 0.35], [f"exact_{param}", f"exact_{param}"],
+                 color=style.COLORS["total"], lw=1.5, label="exact" if k == 0 else None),
+            ErrorBar(1, k - 0.12, f"path_{param}", f"path_{param}_se", times=2.0,
+                     color=style.OKABE_ITO["blue"], marker="o",
+                     label="pathwise (±2 SE)" if k == 0 else None),
+            ErrorBar(1, k + 0.12, f"score_{param}", f"score_{param}_se", times=2.0,
+                     color=style.OKABE_ITO["orange"], marker="s",
+                     label="score function (±2 SE)" if k == 0 else None),
+        ]
+    controls = {"mu": Slider("mean μ", -3.0, 3.0, 0.1, mu),
+                "sigma": Slider("std σ", 0.1, 3.0, 0.1, sigma)}
+    readout = [(f"{kind}_{param}{se}", f"{kind}_{param}{se}", 4)
+               for param in ("mu", "sigma") for kind, se in
+               (("exact", ""), ("path", ""), ("path", "_se"), ("score", ""), ("score", "_se"))]
+    return InteractiveFigure(
+        controls, [Part(("mu", "sigma"), estimates, extra=lambda mu, sigma: {"_z": mu + sigma * shown_eps})], build, moving, readout, figsize=(7.6, 3.4),
+        legends={0: "upper left", 1: "lower right"}, title="Reparameterisation",
+        alt="Left: fixed noise draws epsilon mapped to z = mu + sigma epsilon for the mean and "
+            "standard deviation set by the sliders. Right: pathwise and score-function estimates "
+            "of the gradient of E[f(z)] with respect to mu and sigma, with two standard errors, "
+            "beside the exact values; the score-function bars are much longer.")
