@@ -252,7 +252,7 @@ def _log_p_x_given_out(params, config: VAEConfig, x, out) -> np.ndarray:
 # Loss and gradients
 # ----------------------------------------------------------------------------------------------
 class ForwardCache(NamedTuple):
-    """What :func:`vae_backward` needs from :func:`vae_forward`."""
+    """What :func:`vae_backward` needs from :func:`vae_forward`, and the per-point loss terms."""
 
     x: np.ndarray
     eps: np.ndarray
@@ -263,18 +263,8 @@ class ForwardCache(NamedTuple):
     enc_caches: list
     dec_caches: list
     beta: float
-
-
-def _per_point(params, config: VAEConfig, x, eps, beta: float):
-    """``(recon, kl, cache)``: the per-point terms of the loss, shape (batch,), and the cache."""
-    J = config.latent_dim
-    head, enc_caches = _mlp_forward(params, config.enc_layers, x)
-    mu, log_var = head[:, :J], head[:, J:]
-    z, sigma = _reparameterize(mu, log_var, eps)
-    out, dec_caches = _mlp_forward(params, config.dec_layers, z)
-    recon = -_log_p_x_given_out(params, config, x, out)
-    kl = kl_diag_to_standard(mu, log_var)
-    return recon, kl, ForwardCache(x, eps, mu, log_var, sigma, out, enc_caches, dec_caches, beta)
+    recon: np.ndarray     # -log p(x_i | z_i) per point, shape (batch,)
+    kl: np.ndarray        # KL(q(z | x_i) || p(z)) per point, shape (batch,)
 
 
 def vae_forward(params: ParamDict, config: VAEConfig, x, eps, beta: float = 1.0):
@@ -285,9 +275,21 @@ def vae_forward(params: ParamDict, config: VAEConfig, x, eps, beta: float = 1.0)
     normal noise of the reparameterisation, shape (batch, latent_dim).
     """
     x, eps, beta = _check_batch(params, config, x, eps, beta)
-    recon, kl, cache = _per_point(params, config, x, eps, beta)
+    J = config.latent_dim
+
+    # encoder: the last layer outputs (mu, log sigma^2) of q(z|x)
+    head, enc_caches = _mlp_forward(params, config.enc_layers, x)
+    mu, log_var = head[:, :J], head[:, J:]
+    # reparameterisation: z = mu + sigma * eps
+    z, sigma = _reparameterize(mu, log_var, eps)
+    # decoder: its output is the mean x_hat (Gaussian) or the logits (Bernoulli) of p(x|z)
+    out, dec_caches = _mlp_forward(params, config.dec_layers, z)
+
+    recon = -_log_p_x_given_out(params, config, x, out)     # -log p(x|z), per point
+    kl = kl_diag_to_standard(mu, log_var)                     # KL(q(z|x) || N(0, I)), per point
     losses = {"recon": float(recon.mean()), "kl": float(kl.mean())}
     losses["total"] = losses["recon"] + beta * losses["kl"]
+    cache = ForwardCache(x, eps, mu, log_var, sigma, out, enc_caches, dec_caches, beta, recon, kl)
     return losses, cache
 
 
@@ -297,7 +299,7 @@ def vae_backward(params: ParamDict, config: VAEConfig, cache, grads: ParamDict |
     Returns a ParamDict with exactly the keys of ``params`` (written into ``grads`` if given).
     Each step is one line of the derivation; N is the batch size, the loss the batch mean.
     """
-    x, eps, mu, log_var, sigma, out, enc_caches, dec_caches, beta = cache
+    x, eps, mu, log_var, sigma, out, enc_caches, dec_caches, beta, _, _ = cache
     if grads is None:
         grads = ParamDict(config.param_shapes())
     n = x.shape[0]
@@ -336,9 +338,8 @@ def elbo_terms(params: ParamDict, config: VAEConfig, x, eps):
 
     The same quantities :func:`vae_forward` averages, kept per point for evaluation.
     """
-    x, eps, beta = _check_batch(params, config, x, eps, 1.0)
-    recon, kl, _ = _per_point(params, config, x, eps, beta)
-    return recon, kl
+    _, cache = vae_forward(params, config, x, eps)
+    return cache.recon, cache.kl
 
 
 def log_likelihood(params: ParamDict, config: VAEConfig, x, z) -> np.ndarray:
