@@ -162,6 +162,15 @@ def _value(ref, frame, values):
     return ref
 
 
+def _plain(ref):
+    """A reference as JSON: a name, a number, or a list of names and numbers."""
+    if isinstance(ref, (np.ndarray, tuple, list)):
+        return [_plain(r) for r in ref]
+    if isinstance(ref, (np.floating, np.integer)):
+        return ref.item()
+    return ref
+
+
 def _line_style(color, lw=2.0, ls="-", marker=None, ms=6.0, mfc=None, mec=None, mew=1.0,
                 alpha=1.0) -> dict:
     has_line = ls not in (None, "None", "none", "")
@@ -231,7 +240,7 @@ class Line(_Moving):
 
     def spec(self):
         kw = dict(self.style_kw)
-        return {"kind": "line", "axis": self.axis, "x": self.x, "y": self.y, "xy": self.xy,
+        return {"kind": "line", "axis": self.axis, "x": _plain(self.x), "y": _plain(self.y), "xy": self.xy,
                 "style": _line_style(kw.pop("color"), **kw)}
 
 
@@ -289,8 +298,8 @@ class Curve(_Moving):
     def spec(self):
         kw = dict(self.style_kw)
         return {"kind": "curve", "axis": self.axis, "x": self.x.tolist(), "fill": self.fill,
-                "a": self.a, "c": self.c, "scale": self.scale, "weights": self.weights,
-                "means": self.means, "vars": self.vars,
+                "a": _plain(self.a), "c": _plain(self.c), "scale": _plain(self.scale),
+                "weights": _plain(self.weights), "means": _plain(self.means), "vars": _plain(self.vars),
                 "style": _line_style(kw.pop("color"), **kw)}
 
 
@@ -462,6 +471,31 @@ def _jsonable(v):
     return v
 
 
+def frame_from_state(state: dict, values: dict) -> dict | None:
+    """The frame a saved widget state holds for ``values`` ({control: grid value}), read the way
+    figure.js reads it (``None`` if a value is off its grid). For tests and benchmarks that
+    start from a built page."""
+    grids = {c["name"]: c["grid"] for c in state["control_specs"]}
+    frame = {}
+    for tab in state["tables"]:
+        flat = 0
+        for name, size in zip(tab["controls"], tab["sizes"]):
+            if values[name] not in grids[name]:
+                return None
+            flat = flat * size + grids[name].index(values[name])
+        for key, enc in tab["keys"].items():
+            arr = np.frombuffer(base64.b64decode(enc["data"]), "<f8" if enc["dtype"] == "f8" else "u1")
+            arr = arr.reshape(-1, *enc["shape"])[flat]
+            frame[key] = arr.item() if arr.ndim == 0 else arr
+    frame.update(values)
+    return frame
+
+
+def readout_from_state(state: dict, frame: dict) -> str:
+    """The readout text figure.js writes for ``frame`` (see :func:`format_number`)."""
+    return "   ".join(f"{name} = {format_number(frame[key], d)}" for name, key, d in state["readout_spec"])
+
+
 class InteractiveFigure(anywidget.AnyWidget):
     """Controls, a figure and a readout that work on the static page (see the module docstring).
 
@@ -604,6 +638,11 @@ class InteractiveFigure(anywidget.AnyWidget):
         """The readout line as the page shows it (figure.js writes the same text)."""
         return "   ".join(f"{name} = {format_number(self.shown[name], d)}"
                           for name, _, d in self._readout)
+
+    def page_frame(self, **values) -> dict | None:
+        """The frame the static page shows at these grid values (read from the stored tables)."""
+        return frame_from_state({"control_specs": self.control_specs, "tables": self.tables},
+                                {**self.value, **values})
 
     @property
     def values(self) -> dict:

@@ -334,7 +334,11 @@ function render({ model, el }) {
       if (c.kind === "slider") {
         const text = c.grid[i] === v ? c.texts[i] : formatNumber(v, 2);
         valueTexts[c.name].textContent = text;
-        inputs[c.name].setAttribute("aria-valuetext", text);
+        const input = inputs[c.name];
+        input.setAttribute("aria-valuetext", String(v));
+        input.setAttribute("aria-valuemin", String(c.grid[0]));
+        input.setAttribute("aria-valuemax", String(c.grid[c.grid.length - 1]));
+        input.setAttribute("aria-valuenow", String(v));
       }
     }
   }

@@ -1,0 +1,349 @@
+"""Every widget shows, without a kernel, what Python computes (vaebook/widgets/base.py, figure.js).
+
+Three layers, each for every widget of the book:
+
+* Node: figure.js's table look-up gives, at random grid settings, exactly the frame Python
+  computes for that setting (every number and array, bit for bit), and the same readout text;
+  its one formula (the Gaussian mixture of a curve) equals the library's curve to 1e-12, both
+  on random inputs and on every widget's curves; its number formatting equals Python's.
+* Chromium: a page holding every widget, served on 127.0.0.1 with the site's vendored widget
+  manager and no kernel. Every control of every widget is moved with the keyboard (or the
+  drop-down chosen); the picture must change, and the readout text, curves, lines, bars and
+  images drawn must be those Python computes after ``w.set(...)`` to the same values.
+* Python: controls validate their values; the widget rejects unknown controls.
+
+The built site itself is tested in tests/test_site.py.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import vaebook as vb
+from test_ch07 import digits_model, mixture_model  # noqa: F401  (fixtures)
+from vaebook.exact import LinearGaussian
+from vaebook.widgets import (Choice, InteractiveFigure, Slider, bayes_widget, digit_explorer,
+                             digit_interpolation, elbo_widget, interpolation_explorer,
+                             iwae_bound_widget, kl_fit_widget, kl_widget, latent_explorer,
+                             latent_sweep, mc_widget, reparam_widget)
+from vaebook.widgets.base import Curve, curve_values, format_number, grey_levels
+
+ROOT = Path(__file__).resolve().parent.parent
+FIGURE_JS = ROOT / "vaebook" / "widgets" / "figure.js"
+VENDOR = ROOT / "_site_assets" / "_vendor"
+CURVE_RTOL = 1e-12  # both sides float64; only the order of rounding differs
+DRAWN_TOL = 1e-9    # the issue's bound for a curve drawn in the browser
+
+
+def node_path() -> str:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is needed to test the widgets' JavaScript: install it "
+                    "(apt-get install nodejs) so that `node` is on PATH")
+    return node
+
+
+def run_node(tmp_path: Path, body: str, payload) -> object:
+    """Run ``body`` (an ES module importing ``./figure.mjs``) on ``payload``; return its JSON."""
+    shutil.copy(FIGURE_JS, tmp_path / "figure.mjs")
+    script = ('import * as F from "./figure.mjs";\n'
+              'let input = "";\nprocess.stdin.on("data", (d) => (input += d));\n'
+              'process.stdin.on("end", () => {\n  const payload = JSON.parse(input);\n'
+              f'{body}\n}});\n')
+    (tmp_path / "run.mjs").write_text(script)
+    proc = subprocess.run([node_path(), "run.mjs"], input=json.dumps(payload), capture_output=True,
+                          text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, f"node failed:\n{proc.stderr}"
+    return json.loads(proc.stdout)
+
+
+# ----------------------------------------------------------------------------------------------
+# Every widget of the book, built once
+# ----------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def widgets(mixture_model, digits_model) -> dict[str, InteractiveFigure]:  # noqa: F811
+    lg = LinearGaussian.scalar(1.3, -0.4, 0.6)
+    X_lg, _ = lg.sample(50, np.random.default_rng(3))
+    return {
+        "bayes": bayes_widget(),
+        "mc": mc_widget(),
+        "kl_fit": kl_fit_widget(),
+        "elbo": elbo_widget(),
+        "kl": kl_widget(),
+        "reparam": reparam_widget(n=50),
+        "iwae": iwae_bound_widget(lg, X_lg, seed=1),
+        "explorer": latent_explorer(*mixture_model, z1=0.8, z2=-0.6),
+        "sweep": latent_sweep(*mixture_model, fixed=0.5, t=1.0),
+        "interpolation": interpolation_explorer(*mixture_model, t=0.3),
+        "digit": digit_explorer(*digits_model),
+        "digit_interpolation": digit_interpolation(*digits_model, start=0, end=1, t=0.5),
+    }
+
+
+def random_settings(w: InteractiveFigure, rng, n: int) -> list[dict]:
+    return [{name: c.grid[rng.integers(len(c.grid))] for name, c in w.controls.items()}
+            for _ in range(n)]
+
+
+def curve_keys(w: InteractiveFigure) -> list[tuple[int, Curve]]:
+    return [(i, m) for i, m in enumerate(w._moving) if isinstance(m, Curve)]
+
+
+# ----------------------------------------------------------------------------------------------
+# Node: figure.js against Python
+# ----------------------------------------------------------------------------------------------
+def test_curve_formula_equals_the_library(tmp_path):
+    rng = np.random.default_rng(0)
+    cases = []
+    for _ in range(300):
+        k = int(rng.integers(1, 4))
+        cases.append({"x": rng.uniform(-8, 8, 50).tolist(),
+                      "p": {"a": float(rng.uniform(-3, 3)), "c": float(rng.uniform(-2, 2)),
+                            "scale": float(rng.uniform(0.1, 3)),
+                            "weights": rng.uniform(0, 1, k).tolist(),
+                            "means": rng.uniform(-4, 4, k).tolist(),
+                            "vars": np.exp(rng.uniform(-5, 2, k)).tolist()}})
+    got = run_node(tmp_path, "process.stdout.write(JSON.stringify(payload.map("
+                             "(c) => Array.from(F.curveValues(c.x, c.p)))));", cases)
+    worst = 0.0
+    for case, js in zip(cases, got):
+        py = curve_values(case["x"], case["p"])
+        np.testing.assert_allclose(js, py, rtol=CURVE_RTOL, atol=1e-300)
+        worst = max(worst, float(np.max(np.abs(np.subtract(js, py)) / np.maximum(np.abs(py), 1e-300))))
+    print(f"curve: max relative |JS - NumPy| = {worst:.1e} over {len(cases)} random mixtures")
+
+
+def test_number_format_equals_python(tmp_path):
+    rng = np.random.default_rng(1)
+    values = [0.125, -0.125, 2.5, -2.5, 0.005, -0.0004, 1e-7, 0.0, -0.0, 123.4565, 1.005, 2.675]
+    values += rng.normal(0, 10, 300).tolist() + np.round(rng.normal(0, 3, 100), 3).tolist()
+    cases = [(v, d) for v in values for d in (None, 0, 1, 2, 3, 4, 5)]
+    got = run_node(tmp_path, "process.stdout.write(JSON.stringify(payload.map("
+                             "([v, d]) => F.formatNumber(v, d))));", cases)
+    for (v, d), js in zip(cases, got):
+        assert js == format_number(v, d), f"{v!r} with {d} decimals: JS {js!r}, Python {format_number(v, d)!r}"
+
+
+def test_page_frames_equal_python_frames(widgets, tmp_path):
+    """At random grid settings, figure.js's look-up in the stored tables gives exactly Python's
+    frame, readout text and curves."""
+    rng = np.random.default_rng(2)
+    payload, expected = [], []
+    for name, w in widgets.items():
+        settings = random_settings(w, rng, 8)
+        payload.append({"tables": w.tables, "specs": w.control_specs, "readout": w.readout_spec,
+                         "artists": w.artists, "settings": settings})
+        frames, texts, curves = [], [], []
+        for values in settings:
+            w.set(**values)
+            frames.append(w.current)
+            texts.append(w.readout_text)
+            curves.append([w._frame_cache[m.y] for _, m in curve_keys(w)])
+        expected.append((name, frames, texts, curves))
+    body = """
+    const out = payload.map((w) => {
+      const tables = F.decodeTables(w.tables);
+      return w.settings.map((values) => {
+        const f = F.lookup(tables, w.specs, values);
+        if (f === null) return null;
+        Object.assign(f, values);
+        const curves = w.artists.filter((a) => a.kind === "curve")
+          .map((a) => Array.from(F.curveValues(a.x, F.curveParams(a, f))));
+        const frame = Object.fromEntries(Object.entries(f).map(([k, v]) =>
+          [k, ArrayBuffer.isView(v) ? Array.from(v) : v]));
+        return { frame, text: F.readoutText(w.readout, f), curves };
+      });
+    });
+    process.stdout.write(JSON.stringify(out));"""
+    got = run_node(tmp_path, body, payload)
+    for (name, frames, texts, curves), js_all in zip(expected, got):
+        for py, text, py_curves, js in zip(frames, texts, curves, js_all):
+            assert js is not None, f"{name}: a grid setting is missing from the tables"
+            for key, value in py.items():
+                assert np.array_equal(np.ravel(js["frame"][key]), np.ravel(value)), (
+                    f"{name}: page shows {key} = {js['frame'][key]}, Python computes {value}")
+            assert js["text"] == text, f"{name}: page readout {js['text']!r}, Python {text!r}"
+            for jc, pc in zip(js["curves"], py_curves):
+                np.testing.assert_allclose(jc, pc, rtol=CURVE_RTOL, atol=1e-15,
+                                           err_msg=f"{name}: a curve differs from the library's")
+
+
+def test_every_widget_has_alt_text_typeset_labels_and_fixed_axes(widgets):
+    for name, w in widgets.items():
+        assert len(w.alt) > 40, f"{name}: alt text {w.alt!r}"
+        for c in w.control_specs:
+            assert "$" not in c["label"] and "\\" not in c["label"], f"{name}: raw LaTeX {c['label']!r}"
+            assert "$" not in "".join(c["texts"]), f"{name}: raw LaTeX in {c['texts']}"
+        limits = [(b["xlim"], b["ylim"]) for b in w.axes_boxes]
+        for values in random_settings(w, np.random.default_rng(3), 2):
+            w.set(**values)
+            assert [(list(ax.get_xlim()), list(ax.get_ylim())) for ax in w.fig.axes] == limits, (
+                f"{name}: the axes limits move with the controls")
+
+
+# ----------------------------------------------------------------------------------------------
+# Python: validation
+# ----------------------------------------------------------------------------------------------
+def test_controls_validate_values():
+    s = Slider("z₁", -3.0, 3.0, 0.2, 0.8)
+    assert s.grid[0] == -3.0 and s.grid[-1] == 3.0 and len(s.grid) == 31 and 0.8 in s.grid
+    with pytest.raises(ValueError, match="outside"):
+        s.check(3.5)
+    with pytest.raises(ValueError, match="outside"):
+        s.check(float("nan"))
+    with pytest.raises(ValueError, match="whole number of steps"):
+        Slider("x", 0.0, 1.0, 0.3, 0.0)
+    n = Slider("J", 1, 20, 1, 3, None)
+    assert n.check(4) == 4 and isinstance(n.check(4.0), int)
+    with pytest.raises(ValueError, match="not an integer"):
+        n.check(2.5)
+    c = Choice("from", [("a", 0), ("b", 3)], 3)
+    with pytest.raises(ValueError, match="not one of"):
+        c.check(1)
+
+
+def test_widget_rejects_unknown_controls_and_keeps_off_grid_values(widgets):
+    w = widgets["kl"]
+    with pytest.raises(ValueError, match="unknown controls"):
+        w.set(sigma=1.0)
+    w.set(mu=0.123, log_var=-1.0)  # off the slider's grid: Python computes it exactly
+    assert w.page_frame(mu=0.123) is None
+    assert w.shown["KL"] == pytest.approx(0.5 * (0.123**2 + np.exp(-1.0) - 1.0 + 1.0), rel=1e-12)
+    assert w.current["KL"] == w.shown["KL"]
+    w.set(mu=1.0)
+    assert w.page_frame()["KL"] == w.shown["KL"]
+
+
+# ----------------------------------------------------------------------------------------------
+# Chromium: every control of every widget, on a page with no kernel
+# ----------------------------------------------------------------------------------------------
+def widget_page(ws: list[InteractiveFigure], folder: Path) -> Path:
+    """An HTML page showing ``ws`` the way the site does: saved widget state, the vendored
+    require.js, widget configuration and HTML manager, no kernel."""
+    from ipywidgets.embed import embed_data
+
+    if not (VENDOR / "html-manager" / "embed-amd.js").exists():
+        pytest.fail(f"the site's vendored assets are missing from {VENDOR}: run `make vendor`")
+    data = embed_data(views=ws, drop_defaults=False)
+    shutil.copytree(VENDOR, folder / "_vendor", dirs_exist_ok=True)
+    shutil.copy(ROOT / "site" / "widgets-config.js", folder / "_vendor" / "widgets-config.js")
+    views = "\n".join('<div class="cell"><script type="application/vnd.jupyter.widget-view+json">'
+                      f"{json.dumps(v)}</script></div>" for v in data["view_specs"])
+    (folder / "index.html").write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
+        '<script src="_vendor/require.js"></script>\n<script src="_vendor/widgets-config.js"></script>\n'
+        '<script src="_vendor/html-manager/embed-amd.js"></script>\n'
+        '<script type="application/vnd.jupyter.widget-state+json">'
+        f'{json.dumps(data["manager_state"])}</script></head><body>{views}</body></html>')
+    return folder / "index.html"
+
+
+@pytest.fixture(scope="module")
+def served_page(widgets, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("widget_page")
+    widget_page(list(widgets.values()), folder)
+    from test_site import _QuietHandler
+
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    server.shutdown()
+    server.server_close()
+
+
+def python_drawn(w: InteractiveFigure) -> list:
+    """What Python's figure shows for each moving part (the same order as figure.js's drawn)."""
+    from vaebook.widgets import base
+
+    out = []
+    frame, values = w._frame_cache, w.value
+    for m in w._moving:
+        if isinstance(m, base.Line):
+            x, y = m.data(frame, values)
+            out.append({"x": x, "y": y})
+        elif isinstance(m, base.Curve):
+            out.append({"x": m.x, "y": frame[m.y]})
+        elif isinstance(m, base.Bars):
+            out.append({"heights": frame[m.heights]})
+        elif isinstance(m, base.Scatter):
+            out.append({"xy": np.ravel(frame[m.xy])})
+        elif isinstance(m, base.Image):
+            out.append({"grey": np.ravel(grey_levels(frame[m.values]))})
+        elif isinstance(m, base.ErrorBar):
+            y, e = m._ye(frame, values)
+            out.append({"x": m.x, "y": y, "err": e})
+        elif isinstance(m, base.Pushforward):
+            out.append({"z": frame[m.z]})
+        else:
+            raise AssertionError(f"no check for {type(m).__name__}")
+    return out
+
+
+def assert_drawn_equal(name: str, js: list, py: list) -> None:
+    assert len(js) == len(py), f"{name}: {len(js)} parts drawn, Python has {len(py)}"
+    for i, (a, b) in enumerate(zip(js, py)):
+        assert set(a) == set(b), f"{name}: part {i} draws {sorted(a)}, Python {sorted(b)}"
+        for key in a:
+            np.testing.assert_allclose(np.ravel(a[key]).astype(float), np.ravel(b[key]).astype(float),
+                                       rtol=0, atol=DRAWN_TOL, err_msg=f"{name}: part {i}, {key}")
+
+
+def test_every_control_of_every_widget_in_the_browser(widgets, served_page):
+    from playwright.sync_api import sync_playwright
+
+    from test_site import CHROMIUM_FLAGS, PageLog, chromium_path
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), headless=True,
+                                     args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        log = PageLog(page, served_page.rsplit("/", 1)[0] + "/")
+        page.goto(served_page, wait_until="load")
+        page.wait_for_function(f"() => document.querySelectorAll('.vaebook-figure').length === {len(widgets)}"
+                               " && Array.from(document.querySelectorAll('.vaebook-figure'))"
+                               ".every((r) => r.dataset.frames)", timeout=30_000)
+        roots = page.locator(".vaebook-figure")
+        moves = 0
+        for k, (name, w) in enumerate(widgets.items()):
+            root = roots.nth(k)
+            root.scroll_into_view_if_needed()
+            initial = json.loads(root.get_attribute("data-values"))
+            assert initial == w.value, f"{name}: the page starts at {initial}, Python at {w.value}"
+            for c, spec in enumerate(w.control_specs):
+                control = root.locator(".vf-control").nth(c)
+                before = {"frames": root.get_attribute("data-frames"),
+                          "picture": root.locator("canvas").evaluate("(c) => c.toDataURL()")}
+                index = int(control.input_value())
+                if spec["kind"] == "slider":
+                    control.focus()
+                    page.keyboard.press("ArrowLeft" if index == len(spec["grid"]) - 1 else "ArrowRight")
+                else:  # the next option that no other drop-down shows (from != to)
+                    taken = {initial[o["name"]] for o in w.control_specs
+                             if o["kind"] == "choice" and o["name"] != spec["name"]}
+                    step = next(s for s in range(1, len(spec["grid"]))
+                                if spec["grid"][(index + s) % len(spec["grid"])] not in taken)
+                    control.select_option(str((index + step) % len(spec["grid"])))
+                root.page.wait_for_function("([r, n]) => r.dataset.frames !== n",
+                                            arg=[root.element_handle(), before["frames"]])
+                values = json.loads(root.get_attribute("data-values"))
+                w.set(**values)
+                text = root.locator(".vf-readout").inner_text()
+                assert text == w.readout_text, f"{name}, {spec['name']}: page {text!r}, Python {w.readout_text!r}"
+                assert_drawn_equal(f"{name}, {spec['name']}", root.evaluate("(r) => r.__drawn"),
+                                   python_drawn(w))
+                after = root.locator("canvas").evaluate("(c) => c.toDataURL()")
+                assert after != before["picture"], f"{name}: moving {spec['name']} changed nothing drawn"
+                initial = values
+                moves += 1
+        log.check("widget page")
+        browser.close()
+    assert moves == sum(len(w.controls) for w in widgets.values())
