@@ -148,6 +148,7 @@ def test_param_shapes_and_keys():
         "enc1_W": (5, 7), "enc1_b": (7,), "enc2_W": (7, 6), "enc2_b": (6,),
         "enc_out_W": (6, 6), "enc_out_b": (6,), "dec1_W": (3, 4), "dec1_b": (4,),
         "dec_out_W": (4, 5), "dec_out_b": (5,), "dec_log_sigma2": (5,)}
+    assert (c.enc_layers, c.dec_layers) == (("enc1", "enc2", "enc_out"), ("dec1", "dec_out"))
     assert p.vector.size == sum(int(np.prod(s)) for s in p.shapes.values())
     for k, v in p.items():
         assert np.shares_memory(v, p.vector), k

@@ -138,6 +138,15 @@ def test_bernoulli_data_outside_the_unit_interval(fn, x, match):
         assert "load_digits" not in str(info.value)
 
 
+@pytest.mark.parametrize("call, match", [
+    (lambda t: vb.vae_backward(t.p, t.c, (t.x, t.eps)), "cache returned by vae_forward"),
+    (lambda t: vb.vae_backward(other(t.p, "enc1_W", None), t.c, vb.vae_forward(t.p, t.c, t.x, t.eps)[1]),
+     r"missing \['enc1_W'\]"),
+])
+def test_vae_backward(call, match):
+    raises(call, match)
+
+
 @pytest.mark.parametrize("kwargs, match", [
     ({"data_dim": 0, "latent_dim": 2}, "data_dim"),
     ({"data_dim": 2.0, "latent_dim": 2}, "data_dim must be a positive integer"),

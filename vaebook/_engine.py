@@ -24,7 +24,8 @@ fewer calls, using four ordinary devices:
 Every array a step reads or writes is made once and named in a record (the NamedTuples
 below), so a step is a fixed sequence of NumPy calls on named arrays. ``tests/test_library.py``
 checks that its gradients and losses equal the reference's to rounding error, one batch and one
-whole epoch at a time. Only :func:`vaebook.train` uses this module.
+whole epoch at a time. :func:`vaebook.train` uses this module (and the speed benchmark
+times its step).
 """
 from __future__ import annotations
 

@@ -299,6 +299,9 @@ def vae_backward(params: ParamDict, config: VAEConfig, cache, grads: ParamDict |
     Returns a ParamDict with exactly the keys of ``params`` (written into ``grads`` if given).
     Each step is one line of the derivation; N is the batch size, the loss the batch mean.
     """
+    if not isinstance(cache, ForwardCache):
+        raise ValueError(f"cache must be the cache returned by vae_forward, got {type(cache).__name__}")
+    _check_params(params, config)
     x, eps, mu, log_var, sigma, out, enc_caches, dec_caches, beta, _, _ = cache
     if grads is None:
         grads = ParamDict(config.param_shapes())
