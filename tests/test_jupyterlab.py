@@ -273,12 +273,12 @@ FIGURE_PRINT = """(area) => {
   return parts.length ? parts.join(' | ') : null;
 }""" % json.dumps(FIGURE)
 
-#: A slider's value and maximum, as numbers (noUiSlider rounds aria-valuenow to one decimal, so
-#: aria-valuetext first).
-SLIDER_STATE = """(el) => ({
-  value: parseFloat(el.getAttribute('aria-valuetext') ?? el.getAttribute('aria-valuenow') ?? el.value),
-  max: parseFloat(el.getAttribute('aria-valuemax') ?? el.max),
-})"""
+#: A slider's position and maximum, as numbers: a range input's own value, or an ARIA slider's
+#: (noUiSlider rounds aria-valuenow to one decimal, so aria-valuetext first).
+SLIDER_STATE = """(el) => el.tagName === 'INPUT'
+  ? { value: parseFloat(el.value), max: parseFloat(el.max) }
+  : { value: parseFloat(el.getAttribute('aria-valuetext') ?? el.getAttribute('aria-valuenow')),
+      max: parseFloat(el.getAttribute('aria-valuemax')) }"""
 
 #: What jupyterlab-myst made of the markdown cells, for the checks in test_chapter_in_jupyterlab.
 MYST_REPORT = """([eqLabels, titles]) => {
