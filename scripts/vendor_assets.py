@@ -13,7 +13,7 @@ _vendor/require.js        require.js (npm ``requirejs``)
 _vendor/html-manager/     the widgets' HTML manager (npm ``@jupyter-widgets/html-manager``):
                           embed-amd.js and its icon fonts
 _vendor/anywidget/        anywidget's AMD module, from the installed Python package (PyPI)
-_vendor/widgets-config.js the book's own require.js paths and MathJax 2 shim (site/)
+_vendor/widgets-config.js the book's own require.js paths (site/)
 =======================  ==========================================================
 
 The npm packages are installed by ``npm ci`` from package-lock.json (the Makefile runs it).

@@ -18,7 +18,7 @@ import vaebook as vb
 from vaebook.widgets.live import LiveDecoder
 
 LIVE_JS = Path(vb.__file__).parent / "widgets" / "live.js"
-TOLERANCE = 1e-5
+TOLERANCE = 1e-12  # both sides float64: only the order of rounding may differ
 
 RUNNER = """
 import { decode } from "./live.mjs";
@@ -32,11 +32,17 @@ process.stdin.on("end", () => {
 """
 
 
-def node_decode(cases: list[dict], tmp_path: Path) -> list:
-    """Run live.js's decode() in Node on every case: {layers, likelihood, zs}."""
+def node_path() -> str:
     node = shutil.which("node")
     if node is None:
-        pytest.fail("Node.js is needed to test the widget's JavaScript (apt-get install nodejs)")
+        pytest.fail("Node.js is needed to test the widget's JavaScript: install it "
+                    "(apt-get install nodejs) so that `node` is on PATH")
+    return node
+
+
+def node_decode(cases: list[dict], tmp_path: Path) -> list:
+    """Run live.js's decode() in Node on every case: {layers, likelihood, zs}."""
+    node = node_path()
     shutil.copy(LIVE_JS, tmp_path / "live.mjs")  # .mjs: an ES module for Node
     (tmp_path / "run.mjs").write_text(RUNNER)
     proc = subprocess.run([node, "run.mjs"], input=json.dumps(cases), capture_output=True,
@@ -87,7 +93,7 @@ def test_javascript_decode_equals_numpy(tmp_path):
 def test_javascript_rejects_a_wrong_latent_size(tmp_path):
     config = CONFIGS[0]
     w = LiveDecoder(random_params(config, np.random.default_rng(1)), config)
-    node = shutil.which("node")
+    node = node_path()
     shutil.copy(LIVE_JS, tmp_path / "live.mjs")
     (tmp_path / "bad.mjs").write_text(
         'import { decode } from "./live.mjs";\n'

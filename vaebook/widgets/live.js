@@ -5,7 +5,7 @@
 // h <- relu(h @ W + b), then a final dense layer; for a Bernoulli decoder the output goes
 // through the sigmoid, written as 0.5 (1 + tanh(a / 2)) exactly as in NumPy. Weights arrive as
 // the widget's traitlets: layers = [{W: row-major (n_in x n_out) list, b, n_in, n_out}, ...].
-// All arithmetic is float64, so the result equals NumPy's to rounding (tests check 1e-5).
+// All arithmetic is float64, so the result equals NumPy's to rounding (tests check 1e-12).
 
 /** Decode one latent vector z (an array of numbers) with the given layers. */
 export function decode(layers, likelihood, z) {

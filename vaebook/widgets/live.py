@@ -12,7 +12,7 @@ JupyterLab the same widget syncs ``z`` and ``x_hat`` back to Python.
 * ``z`` and ``x_hat`` are traitlets: Python recomputes ``x_hat = decode(params, config, z)``
   whenever ``z`` changes, so tests (and readers) can check the numbers the page shows.
 * The JavaScript forward pass equals :func:`vaebook.model.decode` to rounding (float64 both
-  sides); ``tests/test_live_widget.py`` checks it to 1e-5 by running ``live.js`` in Node.
+  sides); ``tests/test_live_widget.py`` checks it to 1e-12 by running ``live.js`` in Node.
 * ``repr`` has no memory address, so strict nbval can compare it.
 """
 from __future__ import annotations
@@ -126,6 +126,10 @@ class LiveDecoder(anywidget.AnyWidget):
 
         self._config = config
         self._weights = weights
+        # decode() checks every decoder parameter (a learned variance too), so keep a copy of them
+        self._decoder = dict(weights)
+        self._decoder.update({k: np.array(params[k], dtype=np.float64) for k in shapes
+                              if k.startswith("dec") and k not in weights and k in params})
         layers = [{"W": weights[n + "_W"].ravel().tolist(), "b": weights[n + "_b"].tolist(),
                    "n_in": int(weights[n + "_W"].shape[0]), "n_out": int(weights[n + "_W"].shape[1])}
                   for n in dec_names]
@@ -145,7 +149,7 @@ class LiveDecoder(anywidget.AnyWidget):
         return arr.tolist()
 
     def _decode(self, z) -> list[float]:
-        return decode(self._weights, self._config, np.asarray(z, dtype=float)[None, :])[0].tolist()
+        return decode(self._decoder, self._config, np.asarray(z, dtype=float)[None, :])[0].tolist()
 
     def _on_z(self, change) -> None:
         self.x_hat = self._decode(change["new"])
