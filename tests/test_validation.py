@@ -49,7 +49,7 @@ def raises(call, match, **kw):
 
 # every way parameters can fail to match the configuration, for each function that takes them
 PARAM_CASES = [
-    ("missing key", lambda t: other(t.p, "enc1_b", None), r"missing \['enc1_b'\]"),
+    ("missing keys", lambda t: other(other(t.p, "enc1_b", None), "dec1_b", None), r"missing \[('dec1_b'|'enc1_b')"),
     ("extra key", lambda t: {**other(t.p, "enc1_b", t.p["enc1_b"]), "bias": np.zeros(2)}, r"extra \['bias'\]"),
     ("wrong shape", lambda t: other(t.p, "dec1_W", np.zeros((3, 4))), r"'dec1_W'.*shape \(2, 4\)"),
     ("wrong dtype", lambda t: other(t.p, "dec1_W", np.zeros((2, 4), dtype=np.float32)), "float64"),
@@ -172,6 +172,27 @@ def test_vaeconfig(kwargs, match):
 ])
 def test_init_params(call, match):
     raises(call, match)
+
+
+def test_decoder_functions_need_only_the_decoder_parameters():
+    """decode and sample accept the decoder's weights alone (as a live widget holds them), and
+    log_likelihood and decoder_variance the decoder's parameters with its learned variance;
+    encode and the loss functions refuse them, naming the encoder's missing keys."""
+    t = case(sigma2="learned")
+    dec = {k: t.p[k].copy() for k in t.p if k.startswith("dec")}
+    weights = other(dec, "dec_log_sigma2", None)
+    np.testing.assert_array_equal(vb.decode(weights, t.c, t.eps), vb.decode(t.p, t.c, t.eps))
+    np.testing.assert_array_equal(vb.sample(weights, t.c, 4, np.random.default_rng(1)),
+                                  vb.sample(t.p, t.c, 4, np.random.default_rng(1)))
+    np.testing.assert_array_equal(vb.log_likelihood(dec, t.c, t.x, t.eps), vb.log_likelihood(t.p, t.c, t.x, t.eps))
+    np.testing.assert_array_equal(vb.decoder_variance(dec, t.c), vb.decoder_variance(t.p, t.c))
+    for call in (lambda: vb.encode(dec, t.c, t.x), lambda: vb.vae_forward(dec, t.c, t.x, t.eps)):
+        with pytest.raises(ValueError, match=r"missing \['enc1_W', 'enc1_b', 'enc_out_W', 'enc_out_b'\]"):
+            call()
+    for call in (lambda: vb.log_likelihood(weights, t.c, t.x, t.eps), lambda: vb.decoder_variance(weights, t.c),
+                 lambda: vb.sample(weights, t.c, 4, t.rng, noise=True)):
+        with pytest.raises(ValueError, match=r"missing \['dec_log_sigma2'\]"):
+            call()
 
 
 @pytest.mark.parametrize("call, match", [

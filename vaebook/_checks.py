@@ -101,27 +101,29 @@ def positive_array(var, name: str) -> np.ndarray:
     return var
 
 
-def params_match(params, shapes: dict, name: str = "params") -> None:
-    """Raise ValueError unless ``params`` maps exactly the names of ``shapes`` to finite float64
-    arrays of those shapes (the parameters a configuration expects)."""
+def params_match(params, shapes: dict, required=None, name: str = "params") -> None:
+    """Raise ValueError unless ``params`` maps names of ``shapes`` to finite float64 arrays of those
+    shapes, with every name in ``required`` (default: every name of ``shapes``) present: the
+    parameters a configuration expects, or the part of them a function uses."""
     if not hasattr(params, "keys") or not hasattr(params, "__getitem__"):
         raise ValueError(f"{name} must be a dict of named arrays (e.g. from init_params), "
                          f"got {type(params).__name__}")
     if getattr(params, "shapes", None) == shapes and hasattr(params, "vector"):
         arrays = {"": params.vector}               # a ParamDict of this layout: check its vector
     else:
-        if set(params.keys()) != set(shapes):
-            raise ValueError(f"{name} do not match the configuration: missing "
-                             f"{sorted(set(shapes) - set(params.keys()))}, extra "
-                             f"{sorted(set(params.keys()) - set(shapes))}")
+        required = shapes if required is None else required
+        missing = sorted(set(required) - set(params.keys()))
+        extra = sorted(set(params.keys()) - set(shapes))
+        if missing or extra:
+            raise ValueError(f"{name} do not match the configuration: missing {missing}, extra {extra}")
         arrays = {}
-        for key, shape in shapes.items():
-            arr = params[key]
+        for key in params.keys():
+            arr, shape = params[key], tuple(shapes[key])
             if not isinstance(arr, np.ndarray) or arr.dtype != np.float64:
                 kind = arr.dtype if isinstance(arr, np.ndarray) else type(arr).__name__
                 raise ValueError(f"{name}[{key!r}] must be a float64 array, got {kind}")
-            if arr.shape != tuple(shape):
-                raise ValueError(f"{name}[{key!r}] must have shape {tuple(shape)} for this configuration, "
+            if arr.shape != shape:
+                raise ValueError(f"{name}[{key!r}] must have shape {shape} for this configuration, "
                                  f"got {arr.shape}")
             arrays[key] = arr
     for key, arr in arrays.items():

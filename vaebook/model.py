@@ -127,10 +127,18 @@ def _check_config(config) -> VAEConfig:
     return config
 
 
-def _check_params(params, config: VAEConfig) -> None:
-    """Raise ValueError unless ``params`` has exactly the configuration's keys, shapes and dtype."""
+def _check_params(params, config: VAEConfig, part: str | None = None) -> None:
+    """Raise ValueError unless ``params`` has the configuration's keys, shapes and dtype: all of
+    them, or those of ``part``, which is all a function of one part needs: "encoder" or "decoder"
+    (the layers' weights), "likelihood" (the decoder's, and its learned variance if any)."""
     config = _check_config(config)
-    _checks.params_match(params, config.param_shapes())
+    shapes = config.param_shapes()
+    required = None
+    if part is not None:
+        layers = config.enc_layers if part == "encoder" else config.dec_layers
+        required = [k for k in shapes if k.rsplit("_", 1)[0] in layers
+                    or (part == "likelihood" and k == "dec_log_sigma2")]
+    _checks.params_match(params, shapes, required)
 
 
 def _check_data(x, config: VAEConfig, name: str = "x") -> np.ndarray:
@@ -183,7 +191,7 @@ def _reparameterize(mu, log_var, eps):
 
 def encode(params: ParamDict, config: VAEConfig, x) -> tuple[np.ndarray, np.ndarray]:
     """The encoder q_phi(z|x): returns (mu, log_var), each of shape (batch, latent_dim)."""
-    _check_params(params, config)
+    _check_params(params, config, "encoder")
     x = _checks.finite_matrix(x, "x", config.data_dim)
     head, _ = _mlp_forward(params, config.enc_layers, x)
     J = config.latent_dim
@@ -206,7 +214,7 @@ def reparameterize(mu, log_var, eps) -> np.ndarray:
 
 def decode(params: ParamDict, config: VAEConfig, z) -> np.ndarray:
     """The decoder's mean: x_hat for a Gaussian decoder, pixel probabilities for a Bernoulli one."""
-    _check_params(params, config)
+    _check_params(params, config, "decoder")
     z = _checks.finite_matrix(z, "z", config.latent_dim)
     out, _ = _mlp_forward(params, config.dec_layers, z)
     if config.likelihood == "bernoulli":
@@ -216,7 +224,7 @@ def decode(params: ParamDict, config: VAEConfig, z) -> np.ndarray:
 
 def decoder_variance(params: ParamDict, config: VAEConfig) -> np.ndarray:
     """sigma_x^2 of the Gaussian decoder, one value per data dimension."""
-    _check_params(params, config)
+    _check_params(params, config, "likelihood")
     if config.likelihood != "gaussian":
         raise ValueError("decoder_variance is defined for the Gaussian decoder only")
     return _decoder_variance(params, config)
@@ -351,7 +359,7 @@ def log_likelihood(params: ParamDict, config: VAEConfig, x, z) -> np.ndarray:
     Gaussian: log N(x; x_hat(z), sigma_x^2 I). Bernoulli: :func:`bernoulli_log_prob` of the
     decoder's logits.
     """
-    _check_params(params, config)
+    _check_params(params, config, "likelihood")
     x = _check_data(x, config)
     z = _checks.finite_matrix(z, "z", config.latent_dim)
     _checks.same_rows(x, z, "x", "z")
@@ -362,7 +370,7 @@ def log_likelihood(params: ParamDict, config: VAEConfig, x, z) -> np.ndarray:
 def sample(params: ParamDict, config: VAEConfig, n: int, rng: np.random.Generator,
            noise: bool = False) -> np.ndarray:
     """Generate ``n`` points: z ~ N(0, I), then the decoder's mean (or a draw from p(x|z) if ``noise``)."""
-    _check_params(params, config)
+    _check_params(params, config, "likelihood" if noise else "decoder")
     n = _checks.positive_int(n, "n")
     rng = _checks.generator(rng)
     z = rng.standard_normal((n, config.latent_dim))
