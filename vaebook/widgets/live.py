@@ -126,10 +126,9 @@ class LiveDecoder(anywidget.AnyWidget):
 
         self._config = config
         self._weights = weights
-        # decode() checks every decoder parameter (a learned variance too), so keep a copy of them
-        self._decoder = dict(weights)
-        self._decoder.update({k: np.array(params[k], dtype=np.float64) for k in shapes
-                              if k.startswith("dec") and k not in weights and k in params})
+        # a copy of the parameters for decode() (which checks them against the configuration):
+        # training on afterwards does not change what the widget shows
+        self._params = {k: np.array(params[k], dtype=np.float64) for k in shapes if k in params}
         layers = [{"W": weights[n + "_W"].ravel().tolist(), "b": weights[n + "_b"].tolist(),
                    "n_in": int(weights[n + "_W"].shape[0]), "n_out": int(weights[n + "_W"].shape[1])}
                   for n in dec_names]
@@ -149,7 +148,7 @@ class LiveDecoder(anywidget.AnyWidget):
         return arr.tolist()
 
     def _decode(self, z) -> list[float]:
-        return decode(self._decoder, self._config, np.asarray(z, dtype=float)[None, :])[0].tolist()
+        return decode(self._params, self._config, np.asarray(z, dtype=float)[None, :])[0].tolist()
 
     def _on_z(self, change) -> None:
         self.x_hat = self._decode(change["new"])
