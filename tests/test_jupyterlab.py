@@ -132,11 +132,12 @@ class Lab:
 def lab_environment(home: Path) -> dict:
     """The caller's environment without any user-level Jupyter configuration."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("JUPYTER_", "JUPYTERLAB_")) and k != "JPY_SESSION_NAME"}
-    for name in ("config", "data", "runtime"):
+           if not k.startswith(("JUPYTER_", "JUPYTERLAB_", "JPY_")) and k != "IPYTHONDIR"}
+    for name in ("config", "data", "runtime", "ipython"):
         (home / name).mkdir(parents=True, exist_ok=True)
     env.update(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
                JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+               IPYTHONDIR=str(home / "ipython"),  # the kernel runs no user startup files
                PYTHONNOUSERSITE="1")  # no ~/.local/etc/jupyter either
     return env
 
