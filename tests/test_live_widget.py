@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import vaebook as vb
-from vaebook.widgets.live import LiveDecoder
+from vaebook.widgets.live import LiveDecoder, layer_arrays
 
 LIVE_JS = Path(vb.__file__).parent / "widgets" / "live.js"
 TOLERANCE = 1e-12  # both sides float64: only the order of rounding may differ
@@ -85,7 +85,7 @@ def test_javascript_decode_equals_numpy(tmp_path):
     # the check can fail: a wrong forward pass (no ReLU) is far from NumPy
     broken = json.loads(json.dumps(cases[:1]))
     for layer in broken[0]["layers"][:-1]:
-        layer["b"] = [v - 100.0 for v in layer["b"]]  # every hidden unit dead
+        layer["b"] = (layer_arrays(layer)[1] - 100.0).tolist()  # every hidden unit dead
     dead = np.array(node_decode(broken, tmp_path)[0])
     assert np.abs(dead - expected[0]).max() > 1e-2
 
@@ -111,8 +111,8 @@ def test_state_round_trips_the_weights_exactly():
     names = ["dec1", "dec2", "dec_out"]
     assert len(layers) == len(names)
     for name, layer in zip(names, layers):
-        W = np.array(layer["W"]).reshape(layer["n_in"], layer["n_out"])
-        assert np.array_equal(W, params[name + "_W"]) and np.array_equal(layer["b"], params[name + "_b"])
+        W, b = layer_arrays(layer)
+        assert np.array_equal(W, params[name + "_W"]) and np.array_equal(b, params[name + "_b"])
     assert "export function decode" in str(w._esm)
 
 

@@ -258,6 +258,7 @@ function render({ model, el }) {
   root.className = "vaebook-figure";
   root.setAttribute("role", "group");
   const title = model.get("title");
+  root.setAttribute("aria-label", title || "interactive figure");
   if (title) {
     const t = document.createElement("div");
     t.className = "vf-title";

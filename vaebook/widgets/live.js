@@ -1,14 +1,30 @@
 // The front end of vaebook.widgets.live.LiveDecoder: latent sliders and the decoder's forward
 // pass, in the browser, so the widget works on the static site without a kernel.
+// Weights arrive base64-encoded (float64, little-endian, row-major): layers = [{W, b, n_in, n_out}].
 //
 // The decoder is the library's MLP (vaebook.model.decode): for every hidden layer
 // h <- relu(h @ W + b), then a final dense layer; for a Bernoulli decoder the output goes
 // through the sigmoid, written as 0.5 (1 + tanh(a / 2)) exactly as in NumPy. Weights arrive as
-// the widget's traitlets: layers = [{W: row-major (n_in x n_out) list, b, n_in, n_out}, ...].
+// the widget's traitlets: layers = [{W: row-major (n_in x n_out), b, n_in, n_out}, ...].
 // All arithmetic is float64, so the result equals NumPy's to rounding (tests check 1e-12).
+
+/** A float64 array from base64 of its little-endian bytes (how the state stores weights). */
+function f64(v) {
+  if (typeof v !== "string") return v; // already numbers
+  const bin = atob(v);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Float64Array(bytes.buffer);
+}
+
+/** The layers with their weights as Float64Arrays (decode once, use for every slider move). */
+export function loadLayers(layers) {
+  return layers.map((l) => ({ ...l, W: f64(l.W), b: f64(l.b) }));
+}
 
 /** Decode one latent vector z (an array of numbers) with the given layers. */
 export function decode(layers, likelihood, z) {
+  layers = loadLayers(layers);
   if (!Array.isArray(layers) || layers.length === 0) throw new Error("decode: no layers");
   if (z.length !== layers[0].n_in) {
     throw new Error(`decode: z has ${z.length} entries, the decoder expects ${layers[0].n_in}`);
@@ -106,7 +122,7 @@ function imageView(model, box) {
 }
 
 function render({ model, el }) {
-  const layers = model.get("layers");
+  const layers = loadLayers(model.get("layers"));
   const likelihood = model.get("likelihood");
   const zMax = model.get("z_max");
   const z = model.get("z").slice();

@@ -1,7 +1,7 @@
 """Latent traversal that runs without a kernel: the decoder's forward pass in the browser.
 
 :class:`LiveDecoder` is an `anywidget <https://anywidget.dev>`_ whose traitlets hold a trained
-decoder's weights (plain lists of floats, row-major) and whose JavaScript (``live.js``, next to
+decoder's weights (float64, row-major, base64; :func:`layer_arrays` reads them) and whose JavaScript (``live.js``, next to
 this file) draws one slider per latent coordinate and decodes ``z`` on every move. Because the
 weights live in the saved widget state, the static site's sliders work with no kernel; in
 JupyterLab the same widget syncs ``z`` and ``x_hat`` back to Python.
@@ -17,6 +17,7 @@ JupyterLab the same widget syncs ``z`` and ``x_hat`` back to Python.
 """
 from __future__ import annotations
 
+import base64
 import math
 from pathlib import Path
 
@@ -38,6 +39,17 @@ _CSS = """
 .vaebook-live-decoder .live-image { border: 1px solid #888; }
 .vaebook-live-decoder .live-readout { font-family: monospace; }
 """
+
+
+def _b64(arr) -> str:
+    """A float64 array as base64 of its little-endian bytes, row-major (half the size of JSON)."""
+    return base64.b64encode(np.ascontiguousarray(arr, dtype="<f8").tobytes()).decode("ascii")
+
+
+def layer_arrays(layer: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(W, b) of one saved decoder layer, as float64 arrays of shapes (n_in, n_out) and (n_out,)."""
+    W = np.frombuffer(base64.b64decode(layer["W"]), "<f8").reshape(layer["n_in"], layer["n_out"])
+    return W, np.frombuffer(base64.b64decode(layer["b"]), "<f8")
 
 
 class LiveDecoder(anywidget.AnyWidget):
@@ -129,7 +141,7 @@ class LiveDecoder(anywidget.AnyWidget):
         # a copy of the parameters for decode() (which checks them against the configuration):
         # training on afterwards does not change what the widget shows
         self._params = {k: np.array(params[k], dtype=np.float64) for k in shapes if k in params}
-        layers = [{"W": weights[n + "_W"].ravel().tolist(), "b": weights[n + "_b"].tolist(),
+        layers = [{"W": _b64(weights[n + "_W"]), "b": _b64(weights[n + "_b"]),
                    "n_in": int(weights[n + "_W"].shape[0]), "n_out": int(weights[n + "_W"].shape[1])}
                   for n in dec_names]
         z0 = self._check_z(np.zeros(J) if z is None else z, z_max, J)
