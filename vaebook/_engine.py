@@ -70,6 +70,18 @@ class Batch(NamedTuple):
     log_s2: np.ndarray | None    # (data_dim,) record: log sigma_x^2 at this step (learned variance)
 
 
+class Part(NamedTuple):
+    """The batches of one size in an epoch (all full batches, or the smaller last one), as
+    blocks of 3-D arrays: block i is batch i, with its points as columns."""
+
+    size: int                    # points per batch
+    xa: np.ndarray               # (batches, data_dim + 1, size): data, with the ones row
+    eps: np.ndarray              # (batches, latent_dim, size): noise
+    head: np.ndarray             # (batches, 2 latent_dim, size): record of the encoder outputs
+    out: np.ndarray              # (batches, data_dim, size): record of the decoder outputs
+    log_s2: np.ndarray | None    # (batches, data_dim, 1): record of log sigma_x^2 (learned variance)
+
+
 class Losses(NamedTuple):
     """Sums over the points of -log p(x|z) and of the KL term."""
 
@@ -141,31 +153,31 @@ class _Epoch:
         self.parts = []
         for count, size in ((full, m), (1 if rest else 0, rest)):
             if count:
-                self.parts.append({
-                    "size": size,
-                    "xa": _with_ones(D, size, count),        # data, with the ones row
-                    "eps": np.empty((count, J, size)),
-                    "head": np.empty((count, 2 * J, size)),  # record: encoder outputs
-                    "out": np.empty((count, D, size)),       # record: decoder outputs
-                    "log_s2": np.empty((count, D, 1)) if config.learned_variance else None,
-                })
+                self.parts.append(Part(
+                    size=size,
+                    xa=_with_ones(D, size, count),
+                    eps=np.empty((count, J, size)),
+                    head=np.empty((count, 2 * J, size)),
+                    out=np.empty((count, D, size)),
+                    log_s2=np.empty((count, D, 1)) if config.learned_variance else None,
+                ))
         # per batch, the views a step uses
         self.batches = [
-            Batch(xa, xa[:-1], part["eps"][i], head, head[:J], head[J:], part["out"][i],
-                  None if part["log_s2"] is None else part["log_s2"][i, :, 0])
+            Batch(xa, xa[:-1], part.eps[i], head, head[:J], head[J:], part.out[i],
+                  None if part.log_s2 is None else part.log_s2[i, :, 0])
             for part in self.parts
-            for i, (xa, head) in enumerate(zip(part["xa"], part["head"]))
+            for i, (xa, head) in enumerate(zip(part.xa, part.head))
         ]
 
     def load(self, X: np.ndarray, noise: np.ndarray) -> None:
         """Copy the (n, D) data and (n, J) noise, in their row order, into the batch blocks."""
         start = 0
         for part in self.parts:
-            count, size = len(part["xa"]), part["size"]
+            count, size = len(part.xa), part.size
             stop = start + count * size
             # rows start..stop as (count, size, D) -> (count, D, size): points become columns
-            part["xa"][:, :-1, :] = X[start:stop].reshape(count, size, -1).transpose(0, 2, 1)
-            part["eps"][...] = noise[start:stop].reshape(count, size, -1).transpose(0, 2, 1)
+            part.xa[:, :-1, :] = X[start:stop].reshape(count, size, -1).transpose(0, 2, 1)
+            part.eps[...] = noise[start:stop].reshape(count, size, -1).transpose(0, 2, 1)
             start = stop
 
 
@@ -306,13 +318,13 @@ class TrainingEngine:
         c, J = self.config, self.config.latent_dim
         recon = kl = 0.0
         for part in ep.parts:
-            head, out = part["head"], part["out"]    # (batches, rows, m): a point is a column
-            x = part["xa"][:, :-1, :]
+            head, out = part.head, part.out    # (batches, rows, m): a point is a column
+            x = part.xa[:, :-1, :]
             kl += kl_diag_to_standard(head[:, :J], head[:, J:], per_dimension=True).sum()
             # the log-likelihoods sum over their last axis: put the data dimension last
             if c.likelihood == "bernoulli":
                 recon -= bernoulli_log_prob(x.swapaxes(1, 2), out.swapaxes(1, 2)).sum()
             else:
-                var = np.exp(part["log_s2"]) if c.learned_variance else np.full((c.data_dim, 1), c.sigma2)
+                var = np.exp(part.log_s2) if c.learned_variance else np.full((c.data_dim, 1), c.sigma2)
                 recon -= log_normal_diag(x.swapaxes(1, 2), out.swapaxes(1, 2), var.swapaxes(-1, -2)).sum()
         return Losses(float(recon), float(kl))
