@@ -119,17 +119,18 @@ class Lab:
         if self.proc.poll() is None:
             try:
                 self.api("api/shutdown", method="POST")
-            except (OSError, urllib.error.URLError):
-                pass
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGTERM)
+            except (OSError, ValueError, urllib.error.URLError):
+                pass  # not answering (or never announced its URL): signals below
+            for sig, wait in ((None, 15), (signal.SIGTERM, 10), (signal.SIGKILL, None)):
                 try:
-                    self.proc.wait(timeout=10)
+                    if sig is not None:
+                        os.killpg(self.proc.pid, sig)
+                    self.proc.wait(timeout=wait)
+                    return
                 except subprocess.TimeoutExpired:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                    self.proc.wait()
+                    continue
+                except ProcessLookupError:
+                    return
 
 
 def lab_environment(home: Path) -> dict:
