@@ -340,6 +340,13 @@ def test_gaussian_formulas(call, match):
     (lambda: metrics.nearest_center(np.zeros((3, 2)), centers=[[NAN, 0.0]]), "centers contains NaN"),
     (lambda: metrics.fraction_near_centers(np.zeros((3, 2)), centers=np.zeros(2)), "centers must be a 2-D"),
     (lambda: metrics.cluster_occupancy(np.zeros((3, 2)), radius=0.0), "radius"),
+    (lambda: metrics.energy_distance(np.zeros((1, 2)), np.zeros((3, 2))), "at least two points"),
+    (lambda: metrics.energy_distance(np.zeros((3, 2)), np.zeros((3, 3))), "Y must have 2 columns"),
+    (lambda: metrics.mmd(np.zeros((3, 2)), np.zeros((3, 2)), bandwidth=NAN), "bandwidth"),
+    (lambda: metrics.mmd_permutation_test(np.zeros((3, 2)), np.ones((3, 2)), 5), "Generator"),
+    (lambda: metrics.kl_per_dimension(np.zeros((3, 2)), np.zeros((3, 3))), "log_var must have 2 columns"),
+    (lambda: metrics.active_units(np.zeros((1, 2))), "at least two points"),
+    (lambda: metrics.active_units(np.zeros((3, 2)), threshold=-1.0), "threshold"),
 ])
 def test_mixture_data_and_metrics(call, match):
     with pytest.raises(ValueError, match=match):
