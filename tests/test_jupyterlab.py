@@ -101,8 +101,9 @@ def chromium_or_skip() -> str:
 class Lab:
     """A running ``jupyter lab``: its base URL, token, log file and process."""
 
-    def __init__(self, proc: subprocess.Popen, url: str, token: str, log: Path):
-        self.proc, self.url, self.token, self.log = proc, url, token, log
+    def __init__(self, proc: subprocess.Popen, url: str, token: str, home: Path):
+        self.proc, self.url, self.token, self.home = proc, url, token, home
+        self.log = home / "jupyterlab.log"
 
     def api(self, path: str, method: str = "GET"):
         req = urllib.request.Request(self.url + path, method=method,
@@ -170,11 +171,10 @@ def start_lab(home: Path) -> Lab:
            "--LabApp.expose_app_in_browser=True"]  # window.jupyterapp, to run commands
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--ServerApp.allow_root=True")  # CI runs as root
-    log = home / "jupyterlab.log"
-    with open(log, "wb") as out:
+    with open(home / "jupyterlab.log", "wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=lab_environment(home), stdin=subprocess.DEVNULL,
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    lab = Lab(proc, "", token, log)
+    lab = Lab(proc, "", token, home)
     try:
         # The server writes jpserver-<pid>.json (with the port it bound) into our runtime folder.
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -454,6 +454,12 @@ def test_chapter_in_jupyterlab(lab, browser):
         assert not offline.page_errors, "uncaught errors in the page:\n" + "\n".join(offline.page_errors)
         dirty = current_notebook(page, "return nb.context.model.dirty;")
     finally:
+        shot = lab.home / f"{Path(CHAPTER).stem}.png"
+        try:
+            page.screenshot(path=str(shot))  # what the page showed last, pass or fail
+            print(f"\nscreenshot: {shot}\nJupyterLab log: {lab.log}")
+        except Exception:  # noqa: BLE001 - a page that cannot be photographed must not hide the failure
+            pass
         context.close()
     assert dirty, "the notebook was saved during the test (autosave should be off)"
     assert notebook.read_bytes() == on_disk, f"{CHAPTER} was changed on disk by JupyterLab"
