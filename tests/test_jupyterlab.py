@@ -364,15 +364,18 @@ def test_chapter_in_jupyterlab(lab, browser):
                                " && window.jupyterapp.shell.currentWidget.sessionContext")
 
         # The kernel: started by the server from the notebook's metadata, and shown by name.
-        kernel = current_notebook(page, """
-            await nb.context.ready; await nb.sessionContext.ready;
-            const k = nb.sessionContext.session.kernel;
-            await k.info;
-            return { name: k.name, display: nb.sessionContext.kernelDisplayName };""")
-        sessions = [s for s in lab.api("api/sessions") if s["path"] == CHAPTER]
         specs = lab.api("api/kernelspecs")["kernelspecs"]
         assert KERNEL in specs, f"kernel {KERNEL!r} is not installed (make env installs it): {list(specs)}"
-        assert [s["kernel"]["name"] for s in sessions] == [KERNEL], f"server sessions: {sessions}"
+        kernel = current_notebook(page, """
+            await nb.context.ready; await nb.sessionContext.ready;
+            const k = nb.sessionContext.session && nb.sessionContext.session.kernel;
+            if (!k) return null;
+            await k.info;
+            return { name: k.name, display: nb.sessionContext.kernelDisplayName };""")
+        assert kernel, f"JupyterLab started no kernel for {CHAPTER}"
+        sessions = [s for s in lab.api("api/sessions") if s["path"] == CHAPTER]
+        names = [s["kernel"]["name"] for s in sessions]
+        assert names == [KERNEL], f"the server runs {CHAPTER} in {names}, not in {KERNEL!r}"
         assert kernel["name"] == KERNEL, kernel
         display = specs[KERNEL]["spec"]["display_name"]
         page.locator(".jp-NotebookPanel-toolbar").get_by_text(display, exact=True).wait_for()
