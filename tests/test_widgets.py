@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import vaebook as vb
 from test_ch07 import digits_model, mixture_model  # noqa: F401  (fixtures)
 from vaebook.exact import LinearGaussian
 from vaebook.widgets import (Choice, InteractiveFigure, Slider, bayes_widget, digit_explorer,

@@ -40,10 +40,10 @@ import anywidget
 import matplotlib as mpl
 import numpy as np
 import traitlets as t
-from matplotlib.colors import to_hex, to_rgba
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from .. import _checks, gaussian, style
+from .. import gaussian, style
 
 _CSS = """
 .vaebook-figure { font-family: var(--pst-font-family-base, sans-serif); font-size: 0.9rem; max-width: 100%; }
