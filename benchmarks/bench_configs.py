@@ -17,7 +17,7 @@ Per configuration the table stores every seed's run and the mean and standard de
 seeds, which is the spread a difference between configurations must exceed to count.
 
 Usage:
-    python benchmarks/bench_configs.py                # the full table (tens of minutes)
+    python benchmarks/bench_configs.py                # the full table (3 to 15 minutes on 2 cores)
     python benchmarks/bench_configs.py --quick OUT    # tiny epochs, same format (for the test)
     python benchmarks/bench_configs.py --only NAME... # some rows, printed, not stored
 
