@@ -290,6 +290,8 @@ function render({ model, el }) {
     input.className = "vf-control";
     input.dataset.name = c.name;
     input.setAttribute("aria-label", c.label);
+    // JupyterLab's notebook takes arrow keys from focused elements unless they carry this
+    input.setAttribute("data-lm-suppress-shortcuts", "true");
     row.append(name, input);
     if (c.kind === "slider") {
       const v = document.createElement("span");

@@ -150,6 +150,7 @@ function render({ model, el }) {
     input.className = "live-z";
     input.dataset.index = String(j);
     input.setAttribute("aria-label", `latent coordinate z${j + 1}`);
+    input.setAttribute("data-lm-suppress-shortcuts", "true"); // keep JupyterLab off the arrow keys
     const value = document.createElement("span");
     value.className = "live-z-value";
     row.append(name, input, value);
