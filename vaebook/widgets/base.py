@@ -14,9 +14,10 @@ The mathematics runs once, in Python. A widget is defined by :class:`Part` funct
 depending on a subset of the controls and returning the frame's numbers and arrays for one
 setting of them. When the widget is made, every part is evaluated on every point of its controls'
 grid and the results are stored in the widget state (``tables``, base64 float64 or uint8), so the
-static site looks frames up with no kernel. The only formula evaluated in JavaScript is the
+static site looks frames up with no kernel. The only formulas evaluated in JavaScript are the
 Gaussian density of a :class:`Curve` (a mixture of scaled normal densities), held equal to
-:func:`vaebook.gaussian.log_normal_diag` by ``tests/test_widgets.py``.
+:func:`vaebook.gaussian.log_normal_diag` by ``tests/test_widgets.py``, and the one multiply-add
+``mu + sigma * eps`` of a :class:`Pushforward` (the same two float64 operations as NumPy's).
 
 In Python, :meth:`InteractiveFigure.set` moves controls to any value in their range (also off the
 grid) and recomputes the frame; ``shown`` holds the numbers of the readout and ``fig`` the

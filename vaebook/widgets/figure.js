@@ -3,9 +3,10 @@
 //
 // Every number shown was computed by Python: the widget state holds, for every point of the
 // controls' grid, the frame's numbers and arrays ("tables", base64 float64 or uint8). Moving a
-// control looks the frame up; nothing here needs a kernel. The one formula evaluated here is the
+// control looks the frame up; nothing here needs a kernel. The formulas evaluated here are the
 // Gaussian density of a "curve" (curveValues), which tests/test_widgets.py holds equal to
-// vaebook.gaussian.log_normal_diag. Settings off the grid (set from Python) arrive as "current".
+// vaebook.gaussian.log_normal_diag, and z = mu + sigma * eps of a "pushforward". Settings off
+// the grid (set from Python) arrive as "current", the frame Python computed for them.
 
 const LOG_2PI = Math.log(2 * Math.PI);
 const MINUS = "\u2212";
