@@ -4,7 +4,7 @@ Three layers, each for every widget of the book:
 
 * Node: figure.js's table look-up gives, at random grid settings, exactly the frame Python
   computes for that setting (every number and array, bit for bit), and the same readout text;
-  its one formula (the Gaussian mixture of a curve) equals the library's curve to 1e-12, both
+  its formulas (the Gaussian mixture of a curve, z = mu + sigma eps) equal Python's to 1e-12,
   on random inputs and on every widget's curves; its number formatting equals Python's.
 * Chromium: a page holding every widget, served on 127.0.0.1 with the site's vendored widget
   manager and no kernel. Every control of every widget is moved with the keyboard (or the
@@ -33,7 +33,7 @@ from vaebook.widgets import (Choice, InteractiveFigure, Slider, bayes_widget, di
                              digit_interpolation, elbo_widget, interpolation_explorer,
                              iwae_bound_widget, kl_fit_widget, kl_widget, latent_explorer,
                              latent_sweep, mc_widget, reparam_widget)
-from vaebook.widgets.base import Curve, curve_values, format_number, grey_levels
+from vaebook.widgets.base import Curve, Pushforward, curve_values, format_number, grey_levels
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURE_JS = ROOT / "vaebook" / "widgets" / "figure.js"
@@ -92,8 +92,9 @@ def random_settings(w: InteractiveFigure, rng, n: int) -> list[dict]:
             for _ in range(n)]
 
 
-def curve_keys(w: InteractiveFigure) -> list[tuple[int, Curve]]:
-    return [(i, m) for i, m in enumerate(w._moving) if isinstance(m, Curve)]
+def computed(w: InteractiveFigure) -> list:
+    """The moving parts whose points figure.js computes (curves and pushforwards), in order."""
+    return [m for m in w._moving if isinstance(m, (Curve, Pushforward))]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -145,7 +146,7 @@ def test_page_frames_equal_python_frames(widgets, tmp_path):
             w.set(**values)
             frames.append(w.current)
             texts.append(w.readout_text)
-            curves.append([w._frame_cache[m.y] for _, m in curve_keys(w)])
+            curves.append([w._frame_cache[m.y if isinstance(m, Curve) else m.z] for m in computed(w)])
         expected.append((name, frames, texts, curves))
     body = """
     const out = payload.map((w) => {
@@ -154,8 +155,9 @@ def test_page_frames_equal_python_frames(widgets, tmp_path):
         const f = F.lookup(tables, w.specs, values);
         if (f === null) return null;
         Object.assign(f, values);
-        const curves = w.artists.filter((a) => a.kind === "curve")
-          .map((a) => Array.from(F.curveValues(a.x, F.curveParams(a, f))));
+        const curves = w.artists.filter((a) => a.kind === "curve" || a.kind === "pushforward")
+          .map((a) => Array.from(a.kind === "curve" ? F.curveValues(a.x, F.curveParams(a, f))
+                                                    : F.pushforward(a, f)));
         const frame = Object.fromEntries(Object.entries(f).map(([k, v]) =>
           [k, ArrayBuffer.isView(v) ? Array.from(v) : v]));
         return { frame, text: F.readoutText(w.readout, f), curves };
@@ -172,7 +174,8 @@ def test_page_frames_equal_python_frames(widgets, tmp_path):
             assert js["text"] == text, f"{name}: page readout {js['text']!r}, Python {text!r}"
             for jc, pc in zip(js["curves"], py_curves):
                 np.testing.assert_allclose(jc, pc, rtol=CURVE_RTOL, atol=1e-15,
-                                           err_msg=f"{name}: a curve differs from the library's")
+                                           err_msg=f"{name}: a curve or z = mu + sigma eps differs "
+                                                   "from Python's")
 
 
 def test_every_widget_has_alt_text_typeset_labels_and_fixed_axes(widgets):

@@ -95,6 +95,12 @@ export function curveParams(art, frame) {
            means: art.means.map(n), vars: art.vars.map(n) };
 }
 
+/** The points z = shift + scale * base of a pushforward (z = mu + sigma * eps). */
+export function pushforward(art, frame) {
+  const shift = Number(ref(art.shift, frame)), scale = Number(ref(art.scale, frame));
+  return art.base.map((e) => shift + scale * e);
+}
+
 /** The readout line: "name = value   name = value ...". */
 export function readoutText(spec, frame) {
   return spec.map(([name, key, d]) => `${name} = ${formatNumber(Number(frame[key]), d)}`).join("   ");
@@ -221,8 +227,7 @@ function drawFrame(ctx, artists, boxes, frame, pt) {
       ctx.drawImage(off, box.x0, box.y0, box.w, box.h);
       drawn.push({ grey: Array.from(grey) });
     } else if (art.kind === "pushforward") {
-      const shift = Number(ref(art.shift, frame)), scale = Number(ref(art.scale, frame));
-      const z = art.base.map((e) => shift + scale * e); // z = mu + sigma * eps
+      const z = pushforward(art, frame);
       ctx.globalAlpha = 0.7;
       ctx.strokeStyle = art.line_color;
       ctx.lineWidth = 0.6 * pt;
