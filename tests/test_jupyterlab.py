@@ -27,7 +27,8 @@ another chapter's equation do not resolve; a ``{doc}`` link points to the chapte
 ``.ipynb``, a file that does not exist; and myst-nb's ``{glue:text}`` role is not supported (the
 glued name is shown, not its value).
 
-Nothing is written to the repository: autosave is off and the notebook is never saved (checked).
+Nothing is written to the repository: autosave is off, the notebook is never saved, and the
+checkpoint JupyterLab makes on opening goes to the test's temporary folder (all checked).
 Any request to a host other than 127.0.0.1 is blocked and fails the test. The test is skipped,
 with a message, only when Chromium is missing and the ``CI`` variable is unset; in CI
 (``.ci/run`` installs Chromium) it always runs.
@@ -165,6 +166,8 @@ def start_lab(home: Path) -> Lab:
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
            f"--LabApp.user_settings_dir={home / 'settings'}",
            f"--LabApp.workspaces_dir={home / 'workspaces'}",
+           # opening a notebook makes a checkpoint: in our folder, not in book/.ipynb_checkpoints
+           f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",
            "--LabApp.news_url=None",
            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
            "--LabApp.extension_manager=readonly",  # never asks PyPI about extensions
@@ -466,5 +469,7 @@ def test_chapter_in_jupyterlab(lab, browser):
         context.close()
     assert dirty, "the notebook was saved during the test (autosave should be off)"
     assert notebook.read_bytes() == on_disk, f"{CHAPTER} was changed on disk by JupyterLab"
+    assert list((lab.home / "checkpoints").glob(f"{notebook.stem}-*.ipynb")), (
+        "JupyterLab's checkpoint is not in the test's folder: it may have written into the repository")
     print(f"\nJupyterLab test: {time.perf_counter() - t0:.1f} s in the page, "
           f"Run All Cells {run_s:.1f} s; slider {start['value']:g} -> {moved['value']:g}")
