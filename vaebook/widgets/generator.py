@@ -240,7 +240,8 @@ def interpolation_explorer(params, config, X, labels, *, start: int = 0, end: in
 # ----------------------------------------------------------------------------------------------
 # Images (8x8 digits, 2-D latent)
 # ----------------------------------------------------------------------------------------------
-def _digit_scatter(ax, mu, labels, lim):
+def digit_scatter(ax, mu, labels, lim):
+    """Encoder means coloured by digit label, each label written at its class's median."""
     cmap = mpl.colormaps["tab10"]
     ax.scatter(mu[:, 0], mu[:, 1], s=3, c=cmap(np.asarray(labels) % 10), alpha=0.5)
     for k in np.unique(labels):
@@ -248,6 +249,9 @@ def _digit_scatter(ax, mu, labels, lim):
         ax.text(m[0], m[1], str(k), fontsize=11, fontweight="bold", ha="center", va="center",
                 color="black", bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7))
     style.latent_axes(ax, lim)
+
+
+_digit_scatter = digit_scatter  # the old private name, used by chapter 7 until it imports digit_scatter
 
 
 def _image_axes(ax, shape):
@@ -291,7 +295,7 @@ def digit_explorer(params, config, X, labels, *, z1: float = 0.0, z2: float = 0.
     def build(fig):
         axz = fig.add_axes([0.08, 0.13, 0.5, 0.8])
         axi = fig.add_axes([0.64, 0.2, 0.34, 0.66])
-        _digit_scatter(axz, mub, lb, lim)
+        digit_scatter(axz, mub, lb, lim)
         axz.set_title(r"encoder means $\mu_\phi(x)$ by digit")
         _image_axes(axi, shape)
         axi.set_title("decode$(z)$")
@@ -347,7 +351,7 @@ def digit_interpolation(params, config, X, labels, *, start: int = 0, end: int =
         axz = fig.add_axes([0.08, 0.3, 0.45, 0.62])
         axi = fig.add_axes([0.62, 0.34, 0.34, 0.55])
         axs = fig.add_axes([0.05, 0.02, 0.9, 0.14])
-        _digit_scatter(axz, mub, lb, lim)
+        digit_scatter(axz, mub, lb, lim)
         axz.set_title("latent segment")
         _image_axes(axi, shape)
         _image_axes(axs, (shape[0], shape[1] * n_strip))
