@@ -14,7 +14,7 @@ driven by Playwright, then opens one chapter and checks what a learner would:
   names, each ``{cite}`` role becomes one citation, and each exercise or admonition is a styled
   box carrying its title;
 * moving a slider of the chapter's widget with the keyboard (focus, ArrowRight) changes the
-  figure's pixels.
+  figure's pixels, and the widget object in the kernel follows (its ``values`` change).
 
 The widget locators accept both widget designs the book has used: ipywidgets sliders (noUiSlider
 handles, ``role="slider"``) with a PNG ``img``, and a plain ``input[type=range]`` with a
@@ -338,6 +338,20 @@ def current_notebook(page, script: str):
     return page.evaluate(f"async () => {{ const nb = window.jupyterapp.shell.currentWidget; {script} }}")
 
 
+#: Run code in the notebook's kernel (not in a cell: no output, no history); return its stdout.
+KERNEL_RUN = """async (code) => {
+  const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const future = k.requestExecute({ code, silent: false, store_history: false });
+  let out = '';
+  future.onIOPub = (msg) => {
+    if (msg.header.msg_type === 'stream') out += msg.content.text;
+    if (msg.header.msg_type === 'error') out += `${msg.content.ename}: ${msg.content.evalue}`;
+  };
+  await future.done;
+  return out;
+}"""
+
+
 # ----------------------------------------------------------------------------------------------
 # The test
 # ----------------------------------------------------------------------------------------------
@@ -434,6 +448,12 @@ def test_chapter_in_jupyterlab(lab, browser):
         page.wait_for_function(f"(a) => ({FIGURE_PRINT})(a) !== null", arg=area.element_handle())
         before = area.evaluate(FIGURE_PRINT)
         start = slider.evaluate(SLIDER_STATE)
+        # The widget object in the kernel: the output of the cell that made it, Out[n].
+        count = area.evaluate("(el) => window.jupyterapp.shell.currentWidget.content.widgets"
+                              ".find((c) => c.node.contains(el)).model.executionCount")
+        in_kernel = f"print(repr(Out[{count}].values))"
+        kernel_before = page.evaluate(KERNEL_RUN, in_kernel)
+        assert "Error" not in kernel_before, f"{in_kernel} in the kernel: {kernel_before}"
         key = "ArrowLeft" if start["value"] >= start["max"] else "ArrowRight"
         slider.focus()
         page.keyboard.press(key)
@@ -455,6 +475,13 @@ def test_chapter_in_jupyterlab(lab, browser):
         except PlaywrightTimeout:
             pytest.fail(f"the figure did not change within {REDRAW_TIMEOUT_MS / 1000:g} s of a "
                         f"keyboard move of the slider ({start} -> {moved})")
+        # ... and the kernel's widget follows the page (what a learner's code then reads).
+        deadline = time.monotonic() + REDRAW_TIMEOUT_MS / 1000
+        kernel_after = page.evaluate(KERNEL_RUN, in_kernel)
+        while kernel_after == kernel_before and time.monotonic() < deadline:
+            kernel_after = page.evaluate(KERNEL_RUN, in_kernel)  # polls the kernel
+        assert kernel_after != kernel_before and "Error" not in kernel_after, (
+            f"the widget in the kernel did not follow the slider: {kernel_before!r} -> {kernel_after!r}")
 
         assert not offline.blocked, "requests that leave 127.0.0.1:\n" + "\n".join(offline.blocked)
         assert not offline.page_errors, "uncaught errors in the page:\n" + "\n".join(offline.page_errors)
@@ -472,4 +499,5 @@ def test_chapter_in_jupyterlab(lab, browser):
     assert list((lab.home / "checkpoints").glob(f"{notebook.stem}-*.ipynb")), (
         "JupyterLab's checkpoint is not in the test's folder: it may have written into the repository")
     print(f"\nJupyterLab test: {time.perf_counter() - t0:.1f} s in the page, "
-          f"Run All Cells {run_s:.1f} s; slider {start['value']:g} -> {moved['value']:g}")
+          f"Run All Cells {run_s:.1f} s; slider {start['value']:g} -> {moved['value']:g}; "
+          f"in the kernel {kernel_before.strip()} -> {kernel_after.strip()}")
