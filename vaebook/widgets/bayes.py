@@ -64,7 +64,7 @@ def bayes_widget(x: float = 1.5, w: float = 1.0, s: float = 0.7, b: float = 0.0)
         Curve(0, Z_PLOT, "_post", means=["post_mean"], vars=["post_var"],
               color=style.COLORS["posterior"], label=r"posterior $p(z \mid x)$"),
     ]
-    controls = {"x": Slider("observed x", -4.0, 4.0, 0.5, x),
+    controls = {"x": Slider("observed x", -4.0, 4.0, 0.25, x),
                 "w": Slider("weight w", -3.0, 3.0, 0.5, w),
                 "s": Slider("noise s", 0.1, 2.0, 0.1, s)}
     readout = [("p(x)", "px", 5), ("p(x) by quadrature", "px_quad", 5),
