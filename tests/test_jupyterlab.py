@@ -421,9 +421,12 @@ def test_chapter_in_jupyterlab(lab, browser):
             repr(c["source"]) for c in cells if not c["count"])
 
         # MyST: every markdown cell rendered, by jupyterlab-myst, nothing left raw.
-        page.wait_for_function(
-            f"() => document.querySelectorAll({json.dumps(MARKDOWN)}).length === "
-            "document.querySelectorAll('.jp-Notebook .jp-MarkdownCell').length")
+        counts = (f"() => [document.querySelectorAll({json.dumps(MARKDOWN)}).length, "
+                  "document.querySelectorAll('.jp-Notebook .jp-MarkdownCell').length]")
+        try:
+            page.wait_for_function(f"() => {{ const [done, all] = ({counts})(); return done === all; }}")
+        except PlaywrightTimeout:
+            pytest.fail("only {} of {} markdown cells rendered".format(*page.evaluate(counts)))
         myst = page.evaluate(MYST_REPORT, [eq_labels, titles])
         assert myst["myst"] == myst["cells"] > 0, (
             f"{myst['myst']} of {myst['cells']} markdown cells rendered by jupyterlab-myst")
