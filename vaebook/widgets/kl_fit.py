@@ -50,7 +50,7 @@ def kl_fit_widget(separation: float = 4.0, weight: float = 0.5) -> InteractiveFi
         Curve(0, PLOT, "_fwd", means=["fwd_mean"], vars=["fwd_var"], color=style.COLORS["model"],
               ls="--", label=r"$q$ minimising KL$(p\,\|\,q)$"),
     ]
-    controls = {"separation": Slider("separation d", 0.0, 7.0, 0.5, separation, 1),
+    controls = {"separation": Slider("separation d", 0.0, 7.0, 1.0, separation, 1),
                 "weight": Slider("left weight", 0.1, 0.9, 0.2, weight, 1)}
     readout = [("reverse mean", "rev_mean", 4), ("reverse std", "rev_std", 4),
                ("KL(q||p)", "rev_kl", 4), ("forward mean", "fwd_mean", 4),
