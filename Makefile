@@ -20,9 +20,10 @@ OMP_NUM_THREADS := $(shell sed -n 's/^OMP_NUM_THREADS *= *//p' numerics.env)
 endif
 export OPENBLAS_NUM_THREADS OMP_NUM_THREADS
 
-# What `make test` adds to plain pytest: two workers (each notebook's cells on one worker), strict
+# What `make test` adds to plain pytest: two workers (each file's tests, so each notebook's cells, on
+# one worker: nbval runs one kernel per notebook), strict
 # nbval of every chapter in the pinned "vaebook" kernel, the one sanitizer, no cache folder.
-PYTEST_ARGS := -n 2 --dist loadgroup --nbval --nbval-kernel-name vaebook \
+PYTEST_ARGS := -n 2 --dist loadfile --nbval --nbval-kernel-name vaebook \
                --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
 .PHONY: help env lock vendor book serve test check lab notebooks bench clean

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import chapter_files
+from bookpaths import chapter_files
 
 ERROR_MARKERS = ["Traceback (most recent call last)", "output_error", "Error in callback",
                  "cell execution failed", "system-message"]

@@ -223,7 +223,7 @@ def test_bayes_widget_shows_the_exact_model():
 
 
 def test_kl_widget_shows_both_fits():
-    from vaebook.widgets.kl import GRID as G, kl_fit_widget
+    from vaebook.widgets.kl_fit import GRID as G, kl_fit_widget
 
     w = kl_fit_widget()
     w.set(separation=6.0, weight=0.3)

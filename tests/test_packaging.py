@@ -7,7 +7,7 @@ import subprocess
 import sys
 import zipfile
 
-from conftest import ROOT
+from bookpaths import ROOT
 
 
 def test_wheel_contains_every_module_and_imports_from_itself(tmp_path):

@@ -31,7 +31,7 @@ import numpy as np
 import pytest
 
 import vaebook
-from conftest import chapter_files
+from bookpaths import chapter_files
 from vaebook.widgets.live import layer_arrays
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -208,7 +208,7 @@ def numpy_decode(state: dict, z) -> np.ndarray:
                                likelihood=state["likelihood"])
     if len(layers) == 1:
         raise ValueError("a decoder without hidden layers is not a vaebook decoder")
-    names = config._names[1]
+    names = config.dec_layers
     params = vaebook.init_params(config, np.random.default_rng(0))  # the encoder is not used
     for name, layer in zip(names, layers):
         params[name + "_W"], params[name + "_b"] = layer_arrays(layer)

@@ -84,11 +84,6 @@ class VAEConfig:
                            tuple(f"dec{i + 1}" for i in range(len(self.dec_hidden))) + ("dec_out",))
 
     @property
-    def _names(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """``(enc_layers, dec_layers)``; kept for older callers, use the public names."""
-        return self.enc_layers, self.dec_layers
-
-    @property
     def learned_variance(self) -> bool:
         return self.likelihood == "gaussian" and self.sigma2 == "learned"
 

@@ -251,7 +251,6 @@ def digit_scatter(ax, mu, labels, lim):
     style.latent_axes(ax, lim)
 
 
-_digit_scatter = digit_scatter  # the old private name, used by chapter 7 until it imports digit_scatter
 
 
 def _image_axes(ax, shape):

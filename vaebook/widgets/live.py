@@ -92,7 +92,7 @@ class LiveDecoder(anywidget.AnyWidget):
         if not isinstance(config, VAEConfig):
             raise ValueError(f"config must be a vaebook.VAEConfig, got {type(config).__name__}")
         shapes = config.param_shapes()
-        dec_names = config._names[1]
+        dec_names = config.dec_layers
         weights = {}
         for name in dec_names:
             for suffix in ("_W", "_b"):

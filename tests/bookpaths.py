@@ -1,0 +1,40 @@
+"""Paths and settings of the book that several test files need."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cell_timeout() -> int:
+    """The one per-cell timeout, in seconds: `execute.timeout` in _config.yml."""
+    return int(yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"])
+
+
+def chapter_files() -> list[str]:
+    """The documents listed in _toc.yml, in reading order, e.g. 'book/06_implementation'."""
+    from sphinx_external_toc.parsing import parse_toc_yaml
+
+    toc = parse_toc_yaml(ROOT / "_toc.yml")
+    order, stack = [], [toc.root.docname]
+    while stack:
+        name = stack.pop(0)
+        order.append(name)
+        stack = [ref for sub in toc[name].subtrees for ref in sub.items if isinstance(ref, str)] + stack
+    return order
+
+
+def notebooks() -> list[Path]:
+    """Every chapter notebook in book/."""
+    return sorted((ROOT / "book").glob("*.ipynb"))
+
+
+def stored_outputs_config() -> dict:
+    """_config.yml with execution off (paths made absolute, since the copy lives elsewhere)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config["execute"]["execute_notebooks"] = "off"
+    sphinx = config.get("sphinx", {})
+    sphinx["local_extensions"] = {k: str(ROOT / v) for k, v in sphinx.get("local_extensions", {}).items()}
+    return config
