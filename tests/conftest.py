@@ -31,7 +31,7 @@ def built_site(tmp_path_factory, worker_id) -> Path:
                 out.mkdir(exist_ok=True)
                 jb = Path(sys.executable).with_name("jupyter-book")
                 config = out / "_config.yml"
-                config.write_text(yaml.safe_dump(stored_outputs_config()))
+                config.write_text(yaml.safe_dump(stored_outputs_config(), sort_keys=False))  # order matters (scripts)
                 cmd = [str(jb), "build", str(ROOT), "--config", str(config), "--path-output", str(out),
                        "-W", "-n", "--keep-going"]
                 proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
