@@ -8,8 +8,7 @@ from vaebook import (VAEConfig, encode, init_params, kl_diag_to_standard, kl_nor
                      make_mixture, numerical_gradient, relative_error, reparameterize, vae_forward)
 from vaebook.estimators import (blocked_gradients, estimator_variance, mean_and_se, pathwise_gradients,
                                 quadratic, score_function_gradients, sine)
-from vaebook.widgets import kl_widget
-from vaebook.widgets.reparam import reparam_widget
+from vaebook.widgets import kl_widget, reparam_widget
 
 FUNCTIONS = [sine(), sine(3.0), quadratic(0.7)]
 
