@@ -259,7 +259,7 @@ def test_mc_widget_spread_grows_with_latent_dim():
     w.set(latent_dim=1, log10_n=3.0)
     small = w.shown["median |ratio - 1|"]
     model = isotropic_model(1)
-    assert w.shown["n"] == 1000
+    assert w.shown["K"] == 1000
     assert abs(w.shown["predicted std of ratio"]
                - np.sqrt(naive_relative_variance(model, np.ones((1, 1))) / 1000)) < 1e-12
     assert small < 0.1

@@ -1,4 +1,4 @@
-r"""A plain (deterministic) autoencoder, for contrast with the VAE in chapter 1.
+r"""A plain (deterministic) autoencoder, for contrast with the VAE in the introduction (book/01_introduction).
 
 It is the book's VAE with the two variational ingredients switched off: the noise
 (:math:`\varepsilon = 0`, so :math:`z = \mu_\phi(x)`) and the KL term (:math:`\beta = 0`). What is

@@ -26,7 +26,7 @@ def mc_numbers(latent_dim: int, log10_n: float, seed: int = 0) -> dict:
 
 
 def mc_widget(latent_dim: int = 1, log10_n: float = 2.0, seed: int = 0) -> InteractiveFigure:
-    """Controls: latent dimension J and log10 of the number of prior samples n."""
+    """Controls: latent dimension J and log10 of the number of prior samples K."""
 
     def numbers(latent_dim, log10_n):
         r = mc_numbers(latent_dim, log10_n, seed)
@@ -39,19 +39,19 @@ def mc_widget(latent_dim: int = 1, log10_n: float = 2.0, seed: int = 0) -> Inter
         ax.axvline(1.0, color=style.COLORS["evidence"], label=r"exact: $\hat p / p(x) = 1$")
         ax.set_xlim(BINS[0], BINS[-1])
         ax.set_ylim(0, N_REPEATS)
-        ax.set_xlabel(r"$\hat p_n(x) / p(x)$ (values above 3 drawn at 3)")
+        ax.set_xlabel(r"$\hat p_K(x) / p(x)$ (values above 3 drawn at 3)")
         ax.set_ylabel(f"count of {N_REPEATS} estimates")
         return [ax]
 
     moving = [Bars(0, BINS[:-1], BINS[1] - BINS[0], "counts", color=style.COLORS["model"],
                    alpha=0.8, label="estimates")]
     controls = {"latent_dim": Slider("latent dim J", 1, 20, 1, latent_dim, None),
-                "log10_n": Slider("log10 n", 1.0, 3.0, 0.5, log10_n, 1)}
-    readout = [("n", "n", None), ("median |ratio - 1|", "median", 4),
+                "log10_n": Slider("log₁₀ K", 1.0, 3.0, 0.5, log10_n, 1)}
+    readout = [("K", "n", None), ("median |ratio - 1|", "median", 4),
                ("predicted std of ratio", "predicted", 4)]
     return InteractiveFigure(
         controls, [Part(("latent_dim", "log10_n"), numbers)], build, moving, readout,
         legends={0: "upper right"}, title="Naive Monte Carlo estimates of p(x)",
         alt=f"Histogram of {N_REPEATS} naive Monte Carlo estimates of p(x), divided by the exact "
-            "value, for the latent dimension J and the number of samples n set by the controls; "
+            "value, for the latent dimension J and the number of samples K set by the controls; "
             "the estimates crowd around 1 for small J and scatter ever wider as J grows.")
