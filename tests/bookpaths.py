@@ -1,8 +1,10 @@
 """Paths and settings of the book that several test files need."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,3 +40,12 @@ def stored_outputs_config() -> dict:
     sphinx = config.get("sphinx", {})
     sphinx["local_extensions"] = {k: str(ROOT / v) for k, v in sphinx.get("local_extensions", {}).items()}
     return config
+
+
+def node_path() -> str:
+    """The `node` executable that runs the widgets' JavaScript in tests, or a clear failure."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is needed to test the widgets' JavaScript: install it "
+                    "(apt-get install nodejs) so that `node` is on PATH")
+    return node

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bookpaths import node_path
 
 import vaebook as vb
 from vaebook.widgets.live import LiveDecoder, layer_arrays
@@ -30,14 +31,6 @@ process.stdin.on("end", () => {
   process.stdout.write(JSON.stringify(out));
 });
 """
-
-
-def node_path() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("Node.js is needed to test the widget's JavaScript: install it "
-                    "(apt-get install nodejs) so that `node` is on PATH")
-    return node
 
 
 def node_decode(cases: list[dict], tmp_path: Path) -> list:

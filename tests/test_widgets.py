@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bookpaths import node_path
 
 from test_ch07 import digits_model, mixture_model  # noqa: F401  (fixtures)
 from vaebook.exact import LinearGaussian
@@ -40,14 +41,6 @@ FIGURE_JS = ROOT / "vaebook" / "widgets" / "figure.js"
 VENDOR = ROOT / "_site_assets" / "_vendor"
 CURVE_RTOL = 1e-12  # both sides float64; only the order of rounding differs
 DRAWN_TOL = 1e-9    # the issue's bound for a curve drawn in the browser
-
-
-def node_path() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("Node.js is needed to test the widgets' JavaScript: install it "
-                    "(apt-get install nodejs) so that `node` is on PATH")
-    return node
 
 
 def run_node(tmp_path: Path, body: str, payload) -> object:
