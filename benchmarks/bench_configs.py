@@ -34,13 +34,13 @@ import sys
 import time
 from pathlib import Path
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-
-import numpy as np  # noqa: E402  (after the thread settings)
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+import numerics  # noqa: E402  (the pinned platform of numerics.env, one BLAS thread included)
+
+numerics.apply()
+import numpy as np  # noqa: E402  (after the platform settings)
 
 from vaebook import (SGD, Adam, VAEConfig, decoder_variance, encode, init_params,  # noqa: E402
                      make_mixture, mixture_log_density, sample, train)

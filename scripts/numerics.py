@@ -8,6 +8,7 @@ all execute notebooks on the pinned platform whatever the calling shell exports.
 """
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import sys
@@ -31,6 +32,12 @@ def pinned_env(machine: str | None = None) -> dict[str, str]:
     if machine not in ("x86_64", "amd64"):
         env = {k: v for k, v in env.items() if k not in X86_ONLY}
     return env
+
+
+def apply() -> None:
+    """Put the pinned platform into this process's environment. Call it before NumPy is imported
+    (the benchmark scripts do, so they run pinned even when started without `make`)."""
+    os.environ.update(pinned_env())
 
 
 def install_kernel(prefix_args: list[str]) -> None:
