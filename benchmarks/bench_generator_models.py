@@ -10,23 +10,23 @@ Usage:
     python benchmarks/bench_generator_models.py          # train (about 5 s on 2 cores) and store
     python benchmarks/bench_generator_models.py OUT.npz  # ... store elsewhere
 
-Run it on the pinned numerical platform (numerics.env, as `make` does) to reproduce the stored
-parameters bit for bit; tests/test_generator_models.py checks that it does.
+It runs on the pinned numerical platform (numerics.env, applied before NumPy is imported), where
+it reproduces the stored parameters bit for bit; tests/test_generator_models.py checks that it
+does.
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-
-import numpy as np  # noqa: E402  (after the thread settings)
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+import numerics  # noqa: E402  (the pinned platform of numerics.env, one BLAS thread included)
+
+numerics.apply()
+import numpy as np  # noqa: E402  (after the platform settings)
 
 from vaebook import make_mixture  # noqa: E402
 from vaebook.generator_models import (SEEDS, generator_configs, save_generator_models,  # noqa: E402
