@@ -83,10 +83,10 @@ lab: env
 notebooks: env
 	$(PY) scripts/execute_notebooks.py $(NB)
 
-## bench: run every benchmark script (each prints its figures; see benchmarks/README.md)
-bench: env
+## bench: the speed and page-weight benchmarks (each prints its figures; see benchmarks/README.md)
+bench: book
 	$(PY) benchmarks/bench_train.py
-	$(PY) benchmarks/bench_widgets.py
+	$(PY) benchmarks/bench_widgets.py --site _build/html
 
 ## clean: remove the built site, its cache and the vendored assets
 clean:
