@@ -66,7 +66,7 @@ def iwae_bound_widget(model, X, seed: int = 0) -> InteractiveFigure:
         Line(0, "K", "bound", color=style.COLORS["model"], ls="none", marker="s", ms=10,
              label="chosen $K$"),
     ]
-    controls = {"log10_K": Slider("log10 K", 0.0, 3.0, 0.5, 0.0, 1),
+    controls = {"log10_K": Slider("log₁₀ K", 0.0, 3.0, 0.5, 0.0, 1),
                 "shift": Slider("q mean offset", 0.0, 1.5, 0.25, 0.5)}
     readout = [("K", "K", None), ("bound", "bound", 4), ("elbo", "elbo", 4),
                ("log_evidence", "log_evidence", 4), ("gap", "gap", 4)]
