@@ -22,7 +22,7 @@ from bookpaths import cell_timeout  # noqa: E402
 
 _PIN = numerics.pinned_env()
 _DIFFERS = {k: os.environ.get(k) for k, v in _PIN.items() if os.environ.get(k, "") != v}
-os.environ.update(_PIN)
+numerics.apply()
 if _DIFFERS and "numpy" in sys.modules:
     pytest.exit(f"NumPy was imported before the pinned platform was set ({_DIFFERS}); run `make test`",
                 returncode=4)

@@ -18,8 +18,7 @@ from matplotlib.patches import Circle
 
 from .. import _checks, style
 from ..data import mixture_log_density
-from ..latent_space import (decode_one, decoded_grid_lines, interpolate, representatives,  # noqa: F401
-                            sweep_path)
+from ..latent_space import decode_one, decoded_grid_lines, interpolate, representatives, sweep_path
 from ..model import VAEConfig, decode
 from .base import Choice, Image, InteractiveFigure, Line, Part, Scatter, Slider, grey_levels
 
