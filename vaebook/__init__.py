@@ -12,6 +12,7 @@ from .model import (VAEConfig, decode, decoder_variance, elbo_terms, encode, ini
                     loss_and_grads, reparameterize, sample, vae_backward, vae_forward)
 from .optim import SGD, Adam
 from .params import ParamDict
+from .seeds import rng
 from .train import BASELINE, Baseline, train
 from . import metrics, style
 
@@ -20,6 +21,8 @@ __all__ = [
     "VAEConfig", "init_params", "encode", "reparameterize", "decode", "decoder_variance",
     "log_likelihood", "vae_forward", "vae_backward", "loss_and_grads", "elbo_terms", "sample",
     "ParamDict",
+    # seeded random draws (shifted by VAEBOOK_SEED_OFFSET)
+    "rng",
     # training
     "train", "SGD", "Adam", "BASELINE", "Baseline",
     # layers and gradient checking
