@@ -13,8 +13,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from bookpaths import node_path
 
+from bookpaths import node_path
 from vaebook.widgets import InteractiveFigure, LiveDecoder
 from vaebook.widgets.frontend import HERE, esm
 

@@ -185,7 +185,8 @@ def test_bad_params_and_configs_raise_clear_errors():
     decoder_only = {k: v for k, v in params.items() if k.startswith("dec")}
     assert LiveDecoder(decoder_only, config).x_hat == LiveDecoder(params, config).x_hat
     wrong = dict(params, dec1_W=np.zeros((3, 32)))
-    with pytest.raises(ValueError, match=re.escape("params['dec1_W'] must have shape (2, 32) for this configuration, got (3, 32)")):
+    shape_error = "params['dec1_W'] must have shape (2, 32) for this configuration, got (3, 32)"
+    with pytest.raises(ValueError, match=re.escape(shape_error)):
         LiveDecoder(wrong, config)
     with pytest.raises(ValueError, match="must be a float64 array"):
         LiveDecoder(dict(params, dec1_b=np.zeros(32, dtype=np.float32)), config)
