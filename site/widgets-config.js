@@ -6,6 +6,8 @@
 // the folder of its own require.js URL, so every name must map to that one folder) and
 // "anywidget" -> _vendor/anywidget/index.js (from the anywidget wheel). The book's widgets are
 // all anywidgets whose labels are plain Unicode text ("z₁"), so no MathJax 2 shim is needed.
+// Their front-end code is not here: site/vaebook_site.py stores it once per site under
+// _static/vaebook-widgets/ and each page's import map resolves it.
 (function () {
   "use strict";
   var src = document.currentScript && document.currentScript.src;

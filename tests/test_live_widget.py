@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,9 +15,15 @@ import pytest
 from bookpaths import node_path
 
 import vaebook as vb
+from vaebook.widgets.frontend import esm
 from vaebook.widgets.live import LiveDecoder, layer_arrays
 
 LIVE_JS = Path(vb.__file__).parent / "widgets" / "live.js"
+
+
+def write_live_module(folder: Path) -> None:
+    """live.js as the browser receives it (its imports inlined), as live.mjs (an ES module)."""
+    (folder / "live.mjs").write_text(esm("live.js"))
 TOLERANCE = 1e-12  # both sides float64: only the order of rounding may differ
 
 RUNNER = """
@@ -36,7 +41,7 @@ process.stdin.on("end", () => {
 def node_decode(cases: list[dict], tmp_path: Path) -> list:
     """Run live.js's decode() in Node on every case: {layers, likelihood, zs}."""
     node = node_path()
-    shutil.copy(LIVE_JS, tmp_path / "live.mjs")  # .mjs: an ES module for Node
+    write_live_module(tmp_path)
     (tmp_path / "run.mjs").write_text(RUNNER)
     proc = subprocess.run([node, "run.mjs"], input=json.dumps(cases), capture_output=True,
                           text=True, cwd=tmp_path, timeout=60)
@@ -87,7 +92,7 @@ def test_javascript_rejects_a_wrong_latent_size(tmp_path):
     config = CONFIGS[0]
     w = LiveDecoder(random_params(config, np.random.default_rng(1)), config)
     node = node_path()
-    shutil.copy(LIVE_JS, tmp_path / "live.mjs")
+    write_live_module(tmp_path)
     (tmp_path / "bad.mjs").write_text(
         'import { decode } from "./live.mjs";\n'
         f'try {{ decode({json.dumps(w.layers)}, "gaussian", [1, 2, 3]); console.log("no error"); }}\n'
@@ -171,11 +176,20 @@ def test_bad_params_and_configs_raise_clear_errors():
     with pytest.raises(ValueError, match="config must be a vaebook.VAEConfig"):
         LiveDecoder(params, {"data_dim": 2})
     missing = {k: v for k, v in params.items() if k != "dec_out_b"}
-    with pytest.raises(ValueError, match="no decoder parameter 'dec_out_b'"):
+    with pytest.raises(ValueError, match=re.escape("missing ['dec_out_b']")):
         LiveDecoder(missing, config)
+    encoder_only = {k: v for k, v in params.items() if k.startswith("enc")}
+    assert len(encoder_only) < len(params)
+    with pytest.raises(ValueError, match="missing .*dec1_W"):
+        LiveDecoder(encoder_only, config)
+    decoder_only = {k: v for k, v in params.items() if k.startswith("dec")}
+    assert LiveDecoder(decoder_only, config).x_hat == LiveDecoder(params, config).x_hat
     wrong = dict(params, dec1_W=np.zeros((3, 32)))
-    with pytest.raises(ValueError, match=re.escape("params['dec1_W'] has shape (3, 32), the config needs (2, 32)")):
+    shape_error = "params['dec1_W'] must have shape (2, 32) for this configuration, got (3, 32)"
+    with pytest.raises(ValueError, match=re.escape(shape_error)):
         LiveDecoder(wrong, config)
+    with pytest.raises(ValueError, match="must be a float64 array"):
+        LiveDecoder(dict(params, dec1_b=np.zeros(32, dtype=np.float32)), config)
     nan = dict(params, dec_out_b=np.array([np.nan, 0.0]))
     with pytest.raises(ValueError, match="contains NaN or inf"):
         LiveDecoder(nan, config)
@@ -189,3 +203,26 @@ def test_bad_params_and_configs_raise_clear_errors():
     with pytest.raises(ValueError, match="outside the sliders' range"):
         w.set_z(0.0, 3.5)
     assert w.z == [0.0, 0.0]
+
+
+def test_readout_equals_python_in_node(tmp_path):
+    """live.js writes the readout with common.js's formatNumber, the rule of Python's
+    format_number: the same text as LiveDecoder.readout_text, "0.000" for a tiny negative."""
+    rng = np.random.default_rng(10)
+    cases, expected = [], []
+    for config in (CONFIGS[0], CONFIGS[2]):
+        w = LiveDecoder(random_params(config, rng), config)
+        for z in [np.full(config.latent_dim, -0.0004), *rng.uniform(-3, 3, (20, config.latent_dim))]:
+            w.set_z(*z)
+            cases.append({"z": w.z, "x": w.x_hat})
+            expected.append(w.readout_text)
+    assert expected[0].startswith("z = (0.000, 0.000)")  # never "−0.000"
+    write_live_module(tmp_path)
+    (tmp_path / "readout.mjs").write_text(
+        'import { readoutText } from "./live.mjs";\n'
+        f'const cases = {json.dumps(cases)};\n'
+        'process.stdout.write(JSON.stringify(cases.map((c) => readoutText(c.z, c.x))));\n')
+    proc = subprocess.run([node_path(), "readout.mjs"], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == expected

@@ -441,3 +441,66 @@ def test_launch_download_and_repository_buttons(built_site):
     text = " ".join(text.split())
     for command in ("make lab", "make book", "make serve", "make test"):
         assert command in text, f"'How to run this book' does not explain {command!r}"
+
+
+# ----------------------------------------------------------------------------------------------
+# The widgets' front-end code, stored once per site (site/vaebook_site.py)
+# ----------------------------------------------------------------------------------------------
+def _site_extension():
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "site" / "vaebook_site.py"
+    spec = importlib.util.spec_from_file_location("vaebook_site", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_share_widget_code_moves_each_distinct_module_out_once():
+    ext = _site_extension()
+    figure = {"model_module": "anywidget", "state": {"_esm": "export default {render};", "_css": ".a{}"}}
+    manager = {"state": {"1": json.loads(json.dumps(figure)), "2": json.loads(json.dumps(figure)),
+                         "3": {"model_module": "anywidget", "state": {"_esm": "https://x/y.js", "_css": ""}},
+                         "4": {"model_module": "@jupyter-widgets/base", "state": {"_esm": "keep"}}}}
+    out, modules, styles = ext.share_widget_code(manager)
+    assert len(modules) == 1 and list(modules.values()) == ["export default {render};"]
+    spec = next(iter(modules))
+    assert spec.startswith(ext.SPECIFIER) and spec.endswith(".js")
+    for k in ("1", "2"):
+        assert out["state"][k]["state"] == {"_esm": f'export {{ default }} from "{spec}";\n', "_css": ""}
+    assert list(styles.values()) == [".a{}"]
+    assert out["state"]["3"]["state"]["_esm"] == "https://x/y.js"  # a URL is left to anywidget
+    assert out["state"]["4"]["state"]["_esm"] == "keep"            # not an anywidget
+
+
+def test_widget_code_is_stored_once_per_site(built_site):
+    """On the built pages no widget carries its front end: each anywidget's _esm is a one-line
+    module that the page's import map resolves to a shared file, one per widget class, and its
+    _css is a stylesheet the page links (the browser tests above show every widget working)."""
+    ext = _site_extension()
+    per_class, pages = {}, 0
+    for doc in chapter_files():
+        html = (built_site / f"{doc}.html").read_text(encoding="utf-8")
+        models = {k: m for k, m in widget_states(html).items() if m.get("model_module") == "anywidget"}
+        if not models:
+            continue
+        pages += 1
+        m = re.search(r'<script type="importmap">(.*?)</script>', html, re.S)
+        assert m, f"{doc}: widgets but no import map"
+        first_module = min([html.find(t) for t in ('type="module"', "embed-amd.js") if t in html])
+        assert html.index('type="importmap"') < first_module, f"{doc}: the import map must precede every module"
+        imports = json.loads(m.group(1))["imports"]
+        for model in models.values():
+            state = model["state"]
+            stub = re.fullmatch(r'export \{ default \} from "([^"]+)";\n', state["_esm"])
+            assert stub, f"{doc}: a widget still carries its code ({len(state['_esm'])} bytes of _esm)"
+            target = (built_site / doc).parent / imports[stub.group(1)]
+            assert target.is_file() and target.stat().st_size > 1000, f"{doc}: {target} missing"
+            per_class.setdefault(state["_anywidget_id"], set()).add(target.resolve())
+            assert state["_css"] == ""
+        for link in re.findall(rf'href="([^"?]*{ext.SHARED.split("/")[-1]}/css-[0-9a-f]+\.css)', html):
+            assert ((built_site / doc).parent / link).is_file()
+        assert re.search(r'href="[^"]*vaebook-widgets/css-[0-9a-f]+\.css', html), f"{doc}: no widget stylesheet"
+    assert pages >= 2, f"only {pages} chapter pages have widgets"
+    assert per_class and all(len(files) == 1 for files in per_class.values()), (
+        f"one shared module per widget class: {per_class}")

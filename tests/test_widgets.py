@@ -1,16 +1,18 @@
-"""Every widget shows, without a kernel, what Python computes (vaebook/widgets/base.py, figure.js).
+"""Every widget shows, without a kernel, what Python computes (vaebook/widgets/figure.py, figure.js).
 
 Three layers, each for every widget of the book:
 
 * Node: figure.js's table look-up gives, at random grid settings, exactly the frame Python
   computes for that setting (every number and array, bit for bit), and the same readout text;
   its formulas (the Gaussian mixture of a curve, z = mu + sigma eps) equal Python's to 1e-12,
-  on random inputs and on every widget's curves; its number formatting equals Python's.
+  on random inputs and on every widget's curves; common.js's number formatting and state
+  codec equal Python's; it draws every kind of moving part Python defines.
 * Chromium: a page holding every widget, served on 127.0.0.1 with the site's vendored widget
   manager and no kernel. Every control of every widget is moved with the keyboard (or the
   drop-down chosen); the picture must change, and the readout text, curves, lines, bars and
   images drawn must be those Python computes after ``w.set(...)`` to the same values.
-* Python: controls validate their values; the widget rejects unknown controls.
+* Python: controls validate their values; the widget rejects unknown controls and moving parts
+  that name unknown keys; building a widget leaves matplotlib's global state alone.
 
 The built site itself is tested in tests/test_site.py.
 """
@@ -34,19 +36,26 @@ from vaebook.widgets import (Choice, InteractiveFigure, Slider, bayes_widget, di
                              digit_interpolation, elbo_widget, interpolation_explorer,
                              iwae_bound_widget, kl_fit_widget, kl_widget, latent_explorer,
                              latent_sweep, mc_widget, reparam_widget)
-from vaebook.widgets.base import Curve, Pushforward, curve_values, format_number, grey_levels
+from vaebook.widgets import artists
+from vaebook.widgets.artists import Curve, Line, Pushforward, curve_values, grey_levels
+from vaebook.widgets.controls import format_number
+from vaebook.widgets.figure import Part
+from vaebook.widgets.frontend import esm
+from vaebook.widgets.state import decode_array, encode_array
 
 ROOT = Path(__file__).resolve().parent.parent
-FIGURE_JS = ROOT / "vaebook" / "widgets" / "figure.js"
+WIDGETS_DIR = ROOT / "vaebook" / "widgets"
 VENDOR = ROOT / "_site_assets" / "_vendor"
 CURVE_RTOL = 1e-12  # both sides float64; only the order of rounding differs
 DRAWN_TOL = 1e-9    # the issue's bound for a curve drawn in the browser
 
 
 def run_node(tmp_path: Path, body: str, payload) -> object:
-    """Run ``body`` (an ES module importing ``./figure.mjs``) on ``payload``; return its JSON."""
-    shutil.copy(FIGURE_JS, tmp_path / "figure.mjs")
-    script = ('import * as F from "./figure.mjs";\n'
+    """Run ``body`` on ``payload`` and return its JSON: an ES module in which ``F`` is figure.js
+    as the browser receives it (its imports inlined) and ``C`` is common.js."""
+    (tmp_path / "figure.mjs").write_text(esm("figure.js"))
+    shutil.copy(WIDGETS_DIR / "common.js", tmp_path / "common.mjs")
+    script = ('import * as F from "./figure.mjs";\nimport * as C from "./common.mjs";\n'
               'let input = "";\nprocess.stdin.on("data", (d) => (input += d));\n'
               'process.stdin.on("end", () => {\n  const payload = JSON.parse(input);\n'
               f'{body}\n}});\n')
@@ -120,7 +129,7 @@ def test_number_format_equals_python(tmp_path):
     values += rng.normal(0, 10, 300).tolist() + np.round(rng.normal(0, 3, 100), 3).tolist()
     cases = [(v, d) for v in values for d in (None, 0, 1, 2, 3, 4, 5)]
     got = run_node(tmp_path, "process.stdout.write(JSON.stringify(payload.map("
-                             "([v, d]) => F.formatNumber(v, d))));", cases)
+                             "([v, d]) => C.formatNumber(v, d))));", cases)
     for (v, d), js in zip(cases, got):
         assert js == format_number(v, d), f"{v!r} with {d} decimals: JS {js!r}, Python {format_number(v, d)!r}"
 
@@ -184,9 +193,93 @@ def test_every_widget_has_alt_text_typeset_labels_and_fixed_axes(widgets):
                 f"{name}: the axes limits move with the controls")
 
 
+def test_state_codec_equals_python(tmp_path):
+    """What Python's encode_array writes, common.js reads back bit for bit (and Python too)."""
+    rng = np.random.default_rng(4)
+    f8 = np.concatenate([rng.normal(0, 1e3, 200), [0.0, -0.0, 5e-324, -1.7976931348623157e308,
+                                                    np.inf, -np.inf]])
+    u1 = rng.integers(0, 256, 300).astype(np.uint8)
+    payload = {"f8": encode_array(f8), "u1": encode_array(u1, "u1"), "n": [1.5, -2.0]}
+    got = run_node(tmp_path, "process.stdout.write(JSON.stringify({"
+                             "f8: Array.from(new Uint8Array(C.float64Of(payload.f8).buffer)),"
+                             "u1: Array.from(C.bytesOf(payload.u1)), n: C.float64Of(payload.n)}));",
+                   payload)
+    assert bytes(got["f8"]) == f8.astype("<f8").tobytes()
+    assert got["u1"] == u1.tolist() and got["n"] == [1.5, -2.0]
+    assert decode_array(payload["f8"]).tobytes() == f8.astype("<f8").tobytes()
+    assert np.array_equal(decode_array(payload["u1"], "u1"), u1)
+    with pytest.raises(ValueError, match="dtype must be one of"):
+        encode_array(f8, "f4")
+
+
+def test_figure_js_draws_every_kind_of_moving_part(widgets, tmp_path):
+    """figure.js's drawing table has a function for every artist kind Python writes, and no
+    more (every kind is used by some widget of the book)."""
+    js = set(run_node(tmp_path, "process.stdout.write(JSON.stringify(F.KINDS));", None))
+    used = {a["kind"] for w in widgets.values() for a in w.artists}
+    classes = {c.__name__.lower() for c in vars(artists).values()
+               if isinstance(c, type) and issubclass(c, artists._Moving) and c is not artists._Moving}
+    assert used == js == classes, f"Python kinds {sorted(classes)}, used {sorted(used)}, figure.js {sorted(js)}"
+
+
 # ----------------------------------------------------------------------------------------------
 # Python: validation
 # ----------------------------------------------------------------------------------------------
+def _tiny_figure(moving, readout=(("y", "y", 2),)):
+    from vaebook.widgets import Slider
+
+    def build(fig):
+        ax = fig.subplots()
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        return [ax]
+
+    return InteractiveFigure({"a": Slider("a", 0.0, 1.0, 0.5, 0.5)},
+                             [Part(("a",), lambda a: {"y": a, "xs": np.array([0.0, 1.0])})],
+                             build, moving, list(readout), alt="a tiny figure for the tests")
+
+
+def test_a_moving_part_or_readout_naming_an_unknown_key_fails_early():
+    _tiny_figure([Line(0, "xs", ["y", "a"], color="k")])  # keys, a control, a list of both: fine
+    with pytest.raises(ValueError, match=r"Line on axis 0 \('dot'\) refers to unknown key\(s\) \['why'\]"):
+        _tiny_figure([Line(0, "xs", ["why", "a"], color="k").named("dot")])
+    with pytest.raises(ValueError, match=r"Curve on axis 0 refers to unknown key\(s\) \['m', 's2'\]"):
+        _tiny_figure([Curve(0, [0.0, 1.0], "y", means=["m"], vars=["s2"], color="k")])
+    with pytest.raises(ValueError, match=r"the readout refers to unknown key\(s\) \['KL'\]"):
+        _tiny_figure([], readout=[("KL", "KL", 3)])
+
+
+def test_line_styles_come_from_public_rcparams():
+    import matplotlib as mpl
+
+    for ls, key in (("--", "lines.dashed_pattern"), (":", "lines.dotted_pattern"),
+                    ("-.", "lines.dashdot_pattern")):
+        st = artists._line_style("k", lw=1.5, ls=ls)
+        assert st["line"] and st["dashes"] == [1.5 * v for v in mpl.rcParams[key]]
+    assert artists._line_style("k", ls="-")["dashes"] == [] and not artists._line_style("k", ls="none")["line"]
+    with pytest.raises(ValueError, match="line style"):
+        artists._line_style("k", ls=(0, (1, 2)))
+
+
+def test_building_a_widget_leaves_matplotlib_global_state_alone():
+    """No rcParams change survives the constructor, and the widget looks the same whatever the
+    caller's matplotlib settings (it draws in the book style inside rc_context)."""
+    import matplotlib as mpl
+
+    def snapshot():
+        return {k: repr(v) for k, v in mpl.rcParams.items()}
+
+    with mpl.rc_context({"axes.grid": False, "axes.labelsize": 20, "figure.dpi": 50}):
+        before = snapshot()
+        odd = kl_widget()
+        assert snapshot() == before
+    with mpl.rc_context():
+        mpl.rcParams.update(mpl.rcParamsDefault)
+        plain = kl_widget()
+    assert odd.background == plain.background and odd.size == plain.size
+    assert odd.image.value == plain.image.value
+
+
 def test_controls_validate_values():
     s = Slider("z₁", -3.0, 3.0, 0.2, 0.8)
     assert s.grid[0] == -3.0 and s.grid[-1] == 3.0 and len(s.grid) == 31 and 0.8 in s.grid
@@ -257,26 +350,24 @@ def served_page(widgets, tmp_path_factory):
 
 def python_drawn(w: InteractiveFigure) -> list:
     """What Python's figure shows for each moving part (the same order as figure.js's drawn)."""
-    from vaebook.widgets import base
-
     out = []
     frame, values = w._frame_cache, w.value
     for m in w._moving:
-        if isinstance(m, base.Line):
+        if isinstance(m, artists.Line):
             x, y = m.data(frame, values)
             out.append({"x": x, "y": y})
-        elif isinstance(m, base.Curve):
+        elif isinstance(m, artists.Curve):
             out.append({"x": m.x, "y": frame[m.y]})
-        elif isinstance(m, base.Bars):
+        elif isinstance(m, artists.Bars):
             out.append({"heights": frame[m.heights]})
-        elif isinstance(m, base.Scatter):
+        elif isinstance(m, artists.Scatter):
             out.append({"xy": np.ravel(frame[m.xy])})
-        elif isinstance(m, base.Image):
+        elif isinstance(m, artists.Image):
             out.append({"grey": np.ravel(grey_levels(frame[m.values]))})
-        elif isinstance(m, base.ErrorBar):
+        elif isinstance(m, artists.ErrorBar):
             y, e = m._ye(frame, values)
             out.append({"x": m.x, "y": y, "err": e})
-        elif isinstance(m, base.Pushforward):
+        elif isinstance(m, artists.Pushforward):
             out.append({"z": frame[m.z]})
         else:
             raise AssertionError(f"no check for {type(m).__name__}")

@@ -1,20 +1,43 @@
-"""The book's widgets: every control works on the static site (see :mod:`vaebook.widgets.base`).
+"""The book's widgets: every control works on the static site (see :mod:`vaebook.widgets.figure`).
 
 Every widget function is importable from here, e.g. ``from vaebook.widgets import kl_widget``.
+Modules are named by topic; each module's docstring names the chapter that shows it.
+
+===================  ==========================================================================
+framework            ``controls`` (Slider, Choice, the number format), ``artists`` (moving
+                     parts), ``state`` (state codec), ``figure`` (InteractiveFigure),
+                     ``frontend`` (the ES module of each widget; JavaScript in ``common.js``,
+                     ``figure.js``, ``live.js``)
+widgets              ``bayes``, ``naive_mc``, ``kl_fit``, ``elbo``, ``kl_prior``, ``reparam``,
+                     ``latent``, ``iwae_bound``, ``live`` (LiveDecoder)
+===================  ==========================================================================
 """
-from .base import Choice, InteractiveFigure, Slider
+import sys as _sys
+
+from . import iwae_bound, latent, naive_mc
 from .bayes import bayes_widget
+from .controls import Choice, Slider
 from .elbo import elbo_widget
-from .evaluation import iwae_bound_widget
-from .generator import (digit_explorer, digit_interpolation, interpolation_explorer,
-                        latent_explorer, latent_sweep)
+from .figure import InteractiveFigure
+from .iwae_bound import iwae_bound_widget
 from .kl_fit import kl_fit_widget
 from .kl_prior import kl_widget
+from .latent import (digit_explorer, digit_interpolation, interpolation_explorer, latent_explorer,
+                     latent_sweep)
 from .live import LiveDecoder
-from .montecarlo import mc_widget
+from .naive_mc import mc_widget
 from .reparam import reparam_widget
 
 __all__ = ["Choice", "InteractiveFigure", "LiveDecoder", "Slider", "bayes_widget",
            "digit_explorer", "digit_interpolation", "elbo_widget", "interpolation_explorer",
            "iwae_bound_widget", "kl_fit_widget", "kl_widget", "latent_explorer", "latent_sweep",
            "mc_widget", "reparam_widget"]
+
+# Temporary: the modules' old (chapter-style) names keep working for the chapters and tests
+# written before the rename (``from vaebook.widgets import generator as gen``,
+# ``vaebook.widgets.montecarlo``, ``vaebook.widgets.evaluation``); the coordinator removes this
+# block once no import names them.
+for _old, _new in {"generator": latent, "montecarlo": naive_mc, "evaluation": iwae_bound}.items():
+    _sys.modules[f"{__name__}.{_old}"] = _new
+    globals()[_old] = _new
+del _old, _new

@@ -1,4 +1,4 @@
-"""Chapter 1's widget: prior, likelihood and posterior of the scalar exact model, for any observed x."""
+"""Widget of chapter 1 (introduction): prior, likelihood and posterior of the scalar exact model, for any x."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +6,9 @@ import numpy as np
 from .. import style
 from ..divergence import integrate
 from ..exact import LinearGaussian
-from .base import Curve, InteractiveFigure, Part, Slider
+from .artists import Curve
+from .controls import Slider
+from .figure import InteractiveFigure, Part
 
 #: The latent grid the widget integrates on.
 Z_GRID = np.linspace(-5.0, 5.0, 2001)

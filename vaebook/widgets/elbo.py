@@ -1,4 +1,4 @@
-"""Chapter 3's second widget: a Gaussian q on the exact model, with log p(x), the ELBO and the gap."""
+"""Widget of chapter 3 (KL and ELBO): a Gaussian q on the exact model, with log p(x), the ELBO and the gap."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +7,9 @@ from .. import style
 from ..exact import LinearGaussian
 from ..gaussian import log_normal_diag
 from ..variational import gaussian_q_elbo
-from .base import Curve, InteractiveFigure, Line, Part, Slider
+from .artists import Curve, Line
+from .controls import Slider
+from .figure import InteractiveFigure, Part
 
 #: The latent grid the densities are drawn on.
 Z_PLOT = np.linspace(-4.0, 4.0, 801)

@@ -1,4 +1,4 @@
-// The front end of vaebook.widgets.base.InteractiveFigure: controls, a static matplotlib
+// The front end of vaebook.widgets.figure.InteractiveFigure: controls, a static matplotlib
 // background and the moving parts drawn over it on a canvas, in the same axes coordinates.
 //
 // Every number shown was computed by Python: the widget state holds, for every point of the
@@ -7,17 +7,15 @@
 // Gaussian density of a "curve" (curveValues), which tests/test_widgets.py holds equal to
 // vaebook.gaussian.log_normal_diag, and z = mu + sigma * eps of a "pushforward". Settings off
 // the grid (set from Python) arrive as "current", the frame Python computed for them.
+//
+// Test hooks: after every redraw the root element carries data-values and data-frames, and the
+// properties __drawn (what drawFrame drew, in data coordinates), __frame (the frame shown) and
+// __timings (milliseconds from each input event to the end of its redraw). tests/test_site.py,
+// tests/test_widgets.py and benchmarks/bench_widgets.py read them; they cost one assignment.
+
+import { bytesOf, controlRow, formatNumber, widgetRoot } from "./common.js";
 
 const LOG_2PI = Math.log(2 * Math.PI);
-const MINUS = "\u2212";
-
-/** base64 -> Uint8Array (browser and Node). */
-function bytesOf(b64) {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 /** Decode the widget's tables once: typed arrays per key. */
 export function decodeTables(tables) {
@@ -53,7 +51,7 @@ export function lookup(decoded, controlSpecs, values) {
   return frame;
 }
 
-/** y = scale * sum_k w_k N(a x + c; m_k, v_k), the mirror of vaebook.widgets.base.curve_values. */
+/** y = scale * sum_k w_k N(a x + c; m_k, v_k), the mirror of vaebook.widgets.artists.curve_values. */
 export function curveValues(x, p) {
   const y = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
@@ -66,15 +64,6 @@ export function curveValues(x, p) {
     y[i] = p.scale * s;
   }
   return y;
-}
-
-/** A number as Python's vaebook.widgets.base.format_number writes it. */
-export function formatNumber(v, decimals) {
-  if (decimals === null || decimals === undefined) {
-    return (v < 0 ? MINUS : "") + String(Math.abs(Math.trunc(v)));
-  }
-  const s = Math.abs(v).toFixed(decimals);
-  return (v < 0 && /[1-9]/.test(s) ? MINUS : "") + s;
 }
 
 function ref(r, frame) {
@@ -151,100 +140,116 @@ function polyline(ctx, xs, ys, tr, st, pt) {
   ctx.globalAlpha = 1;
 }
 
+// One function per kind of moving part (vaebook.widgets.artists): each draws ``art`` of
+// ``frame`` with the axes transform ``tr`` and returns what it drew, in data coordinates.
+const DRAW = {
+  line(ctx, art, frame, tr, box, pt) {
+    let xs, ys;
+    if (art.xy !== null) {
+      const xy = flat(ref(art.xy, frame));
+      xs = []; ys = [];
+      for (let i = 0; i < xy.length; i += 2) { xs.push(xy[i]); ys.push(xy[i + 1]); }
+    } else {
+      xs = Array.from(flat(ref(art.x, frame)));
+      ys = Array.from(flat(ref(art.y, frame)));
+    }
+    polyline(ctx, xs, ys, tr, art.style, pt);
+    return { x: xs, y: ys };
+  },
+  curve(ctx, art, frame, tr, box, pt) {
+    const ys = curveValues(art.x, curveParams(art, frame));
+    if (art.fill) {
+      ctx.globalAlpha = art.style.alpha;
+      ctx.beginPath();
+      ctx.moveTo(tr.x(art.x[0]), tr.y(0));
+      for (let i = 0; i < ys.length; i++) ctx.lineTo(tr.x(art.x[i]), tr.y(ys[i]));
+      ctx.lineTo(tr.x(art.x[art.x.length - 1]), tr.y(0));
+      ctx.closePath();
+      ctx.fillStyle = art.style.color;
+      ctx.fill();
+      ctx.globalAlpha = 1;
+    } else {
+      polyline(ctx, art.x, ys, tr, art.style, pt);
+    }
+    return { x: art.x, y: Array.from(ys) };
+  },
+  bars(ctx, art, frame, tr) {
+    const hs = flat(ref(art.heights, frame));
+    ctx.globalAlpha = art.alpha;
+    ctx.fillStyle = art.color;
+    for (let i = 0; i < art.left.length; i++) {
+      const xa = tr.x(art.left[i]), xb = tr.x(art.left[i] + art.width);
+      const ya = tr.y(0), yb = tr.y(hs[i]);
+      ctx.fillRect(xa, Math.min(ya, yb), xb - xa, Math.abs(ya - yb));
+    }
+    ctx.globalAlpha = 1;
+    return { heights: Array.from(hs) };
+  },
+  scatter(ctx, art, frame, tr, box, pt) {
+    const xy = flat(ref(art.xy, frame));
+    const r = (Math.sqrt(art.size) * pt) / 2;
+    for (let i = 0; i < xy.length / 2; i++) {
+      ctx.beginPath();
+      ctx.arc(tr.x(xy[2 * i]), tr.y(xy[2 * i + 1]), r, 0, 2 * Math.PI);
+      ctx.fillStyle = art.colors[i];
+      ctx.fill();
+    }
+    return { xy: Array.from(xy) };
+  },
+  image(ctx, art, frame, tr, box) {
+    const grey = flat(ref(art.grey, frame));
+    const [y0, y1] = box.ylim, [x0, x1] = box.xlim;
+    const rows = Math.round(Math.abs(y0 - y1)), cols = Math.round(Math.abs(x1 - x0));
+    const off = document.createElement("canvas");
+    off.width = cols; off.height = rows;
+    const octx = off.getContext("2d");
+    const img = octx.createImageData(cols, rows);
+    for (let p = 0; p < rows * cols; p++) {
+      img.data[4 * p] = img.data[4 * p + 1] = img.data[4 * p + 2] = grey[p];
+      img.data[4 * p + 3] = 255;
+    }
+    octx.putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(off, box.x0, box.y0, box.w, box.h);
+    return { grey: Array.from(grey) };
+  },
+  pushforward(ctx, art, frame, tr, box, pt) {
+    const z = pushforward(art, frame);
+    ctx.globalAlpha = 0.7;
+    ctx.strokeStyle = art.line_color;
+    ctx.lineWidth = 0.6 * pt;
+    ctx.beginPath();
+    art.base.forEach((e, i) => { ctx.moveTo(tr.x(e), tr.y(art.y0)); ctx.lineTo(tr.x(z[i]), tr.y(art.y1)); });
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = art.color;
+    const r = (Math.sqrt(art.size) * pt) / 2;
+    for (const v of z) { ctx.beginPath(); ctx.arc(tr.x(v), tr.y(art.y1), r, 0, 2 * Math.PI); ctx.fill(); }
+    return { z };
+  },
+  errorbar(ctx, art, frame, tr, box, pt) {
+    const y = Number(ref(art.y, frame)), e = art.times * Number(ref(art.err, frame));
+    polyline(ctx, [art.x, art.x], [y - e, y + e], tr, { ...art.style, marker: "" }, pt);
+    polyline(ctx, [art.x], [y], tr, { ...art.style, line: false }, pt);
+    return { x: art.x, y, err: e };
+  },
+};
+
+/** The kinds of moving part this front end draws (Python's artists must be among them). */
+export const KINDS = Object.keys(DRAW);
+
 /** Draw every moving part of ``frame``; return what was drawn (data coordinates), for tests. */
 function drawFrame(ctx, artists, boxes, frame, pt) {
   const drawn = [];
   for (const art of artists) {
+    const draw = DRAW[art.kind];
+    if (draw === undefined) throw new Error(`figure.js: no drawing for a moving part of kind ${art.kind}`);
     const box = boxes[art.axis];
-    const tr = transform(box);
     ctx.save();
     ctx.beginPath();
     ctx.rect(box.x0, box.y0, box.w, box.h);
     ctx.clip();
-    if (art.kind === "line") {
-      let xs, ys;
-      if (art.xy !== null) {
-        const xy = flat(ref(art.xy, frame));
-        xs = []; ys = [];
-        for (let i = 0; i < xy.length; i += 2) { xs.push(xy[i]); ys.push(xy[i + 1]); }
-      } else {
-        xs = Array.from(flat(ref(art.x, frame)));
-        ys = Array.from(flat(ref(art.y, frame)));
-      }
-      polyline(ctx, xs, ys, tr, art.style, pt);
-      drawn.push({ x: xs, y: ys });
-    } else if (art.kind === "curve") {
-      const ys = curveValues(art.x, curveParams(art, frame));
-      if (art.fill) {
-        ctx.globalAlpha = art.style.alpha;
-        ctx.beginPath();
-        ctx.moveTo(tr.x(art.x[0]), tr.y(0));
-        for (let i = 0; i < ys.length; i++) ctx.lineTo(tr.x(art.x[i]), tr.y(ys[i]));
-        ctx.lineTo(tr.x(art.x[art.x.length - 1]), tr.y(0));
-        ctx.closePath();
-        ctx.fillStyle = art.style.color;
-        ctx.fill();
-        ctx.globalAlpha = 1;
-      } else {
-        polyline(ctx, art.x, ys, tr, art.style, pt);
-      }
-      drawn.push({ x: art.x, y: Array.from(ys) });
-    } else if (art.kind === "bars") {
-      const hs = flat(ref(art.heights, frame));
-      ctx.globalAlpha = art.alpha;
-      ctx.fillStyle = art.color;
-      for (let i = 0; i < art.left.length; i++) {
-        const xa = tr.x(art.left[i]), xb = tr.x(art.left[i] + art.width);
-        const ya = tr.y(0), yb = tr.y(hs[i]);
-        ctx.fillRect(xa, Math.min(ya, yb), xb - xa, Math.abs(ya - yb));
-      }
-      ctx.globalAlpha = 1;
-      drawn.push({ heights: Array.from(hs) });
-    } else if (art.kind === "scatter") {
-      const xy = flat(ref(art.xy, frame));
-      const r = (Math.sqrt(art.size) * pt) / 2;
-      for (let i = 0; i < xy.length / 2; i++) {
-        ctx.beginPath();
-        ctx.arc(tr.x(xy[2 * i]), tr.y(xy[2 * i + 1]), r, 0, 2 * Math.PI);
-        ctx.fillStyle = art.colors[i];
-        ctx.fill();
-      }
-      drawn.push({ xy: Array.from(xy) });
-    } else if (art.kind === "image") {
-      const grey = flat(ref(art.grey, frame));
-      const [y0, y1] = box.ylim, [x0, x1] = box.xlim;
-      const rows = Math.round(Math.abs(y0 - y1)), cols = Math.round(Math.abs(x1 - x0));
-      const off = document.createElement("canvas");
-      off.width = cols; off.height = rows;
-      const octx = off.getContext("2d");
-      const img = octx.createImageData(cols, rows);
-      for (let p = 0; p < rows * cols; p++) {
-        img.data[4 * p] = img.data[4 * p + 1] = img.data[4 * p + 2] = grey[p];
-        img.data[4 * p + 3] = 255;
-      }
-      octx.putImageData(img, 0, 0);
-      ctx.imageSmoothingEnabled = false;
-      ctx.drawImage(off, box.x0, box.y0, box.w, box.h);
-      drawn.push({ grey: Array.from(grey) });
-    } else if (art.kind === "pushforward") {
-      const z = pushforward(art, frame);
-      ctx.globalAlpha = 0.7;
-      ctx.strokeStyle = art.line_color;
-      ctx.lineWidth = 0.6 * pt;
-      ctx.beginPath();
-      art.base.forEach((e, i) => { ctx.moveTo(tr.x(e), tr.y(art.y0)); ctx.lineTo(tr.x(z[i]), tr.y(art.y1)); });
-      ctx.stroke();
-      ctx.globalAlpha = 1;
-      ctx.fillStyle = art.color;
-      const r = (Math.sqrt(art.size) * pt) / 2;
-      for (const v of z) { ctx.beginPath(); ctx.arc(tr.x(v), tr.y(art.y1), r, 0, 2 * Math.PI); ctx.fill(); }
-      drawn.push({ z });
-    } else if (art.kind === "errorbar") {
-      const y = Number(ref(art.y, frame)), e = art.times * Number(ref(art.err, frame));
-      polyline(ctx, [art.x, art.x], [y - e, y + e], tr, { ...art.style, marker: "" }, pt);
-      polyline(ctx, [art.x], [y], tr, { ...art.style, line: false }, pt);
-      drawn.push({ x: art.x, y, err: e });
-    }
+    drawn.push(draw(ctx, art, frame, transform(box), box, pt));
     ctx.restore();
   }
   return drawn;
@@ -260,26 +265,15 @@ function render({ model, el }) {
   const decoded = decodeTables(model.get("tables"));
   let values = { ...model.get("value") };
 
-  const root = document.createElement("div");
-  root.className = "vaebook-figure";
-  root.setAttribute("role", "group");
   const title = model.get("title");
+  const root = widgetRoot("vaebook-figure", "vf-title", title);
+  root.setAttribute("role", "group");
   root.setAttribute("aria-label", title || "interactive figure");
-  if (title) {
-    const t = document.createElement("div");
-    t.className = "vf-title";
-    t.textContent = title;
-    root.appendChild(t);
-  }
   const controls = document.createElement("div");
   controls.className = "vf-controls";
   const inputs = {};
   const valueTexts = {};
   for (const c of specs) {
-    const row = document.createElement("label");
-    row.className = "vf-row";
-    const name = document.createElement("span");
-    name.textContent = c.label;
     let input;
     if (c.kind === "slider") {
       input = document.createElement("input");
@@ -295,16 +289,9 @@ function render({ model, el }) {
     }
     input.className = "vf-control";
     input.dataset.name = c.name;
-    input.setAttribute("aria-label", c.label);
-    // JupyterLab's notebook takes arrow keys from focused elements unless they carry this
-    input.setAttribute("data-lm-suppress-shortcuts", "true");
-    row.append(name, input);
-    if (c.kind === "slider") {
-      const v = document.createElement("span");
-      v.className = "vf-value";
-      row.appendChild(v);
-      valueTexts[c.name] = v;
-    }
+    const { row, value } = controlRow("vf-row", c.label, input, c.label,
+                                      c.kind === "slider" ? "vf-value" : null);
+    if (value) valueTexts[c.name] = value;
     controls.appendChild(row);
     inputs[c.name] = input;
   }

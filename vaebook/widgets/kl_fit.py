@@ -1,11 +1,13 @@
-"""Chapter 3's first widget: fitting a Gaussian to a two-bump density under KL(q||p) and KL(p||q)."""
+"""Widget of chapter 3 (KL and ELBO): fitting a Gaussian to a two-bump density under KL(q||p) and KL(p||q)."""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import style
 from ..divergence import bimodal_log_density, fit_gaussian, normal_log_density
-from .base import Curve, InteractiveFigure, Part, Slider
+from .artists import Curve
+from .controls import Slider
+from .figure import InteractiveFigure, Part
 
 #: The grid the densities live on (and the fits integrate on).
 GRID = np.linspace(-10.0, 10.0, 2001)

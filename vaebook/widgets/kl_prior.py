@@ -1,11 +1,13 @@
-"""Chapter 4's widget: a 1-D Gaussian q against the prior N(0, 1), and the KL between them."""
+"""Widget of chapter 4 (loss): a 1-D Gaussian q against the prior N(0, 1), and the KL between them."""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import style
 from ..gaussian import kl_diag_to_standard, log_normal_diag
-from .base import Curve, InteractiveFigure, Part, Slider
+from .artists import Curve
+from .controls import Slider
+from .figure import InteractiveFigure, Part
 
 #: The grid the densities are drawn on.
 Z_PLOT = np.linspace(-5.0, 5.0, 801)

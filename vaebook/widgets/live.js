@@ -7,25 +7,20 @@
 // through the sigmoid, written as 0.5 (1 + tanh(a / 2)) exactly as in NumPy. Weights arrive as
 // the widget's traitlets: layers = [{W: row-major (n_in x n_out), b, n_in, n_out}, ...].
 // All arithmetic is float64, so the result equals NumPy's to rounding (tests check 1e-12).
+// Test hooks: the root element carries data-z and data-xhat after every update (tests/test_site.py
+// and tests/test_live_widget.py read them).
 
-/** A float64 array from base64 of its little-endian bytes (how the state stores weights). */
-function f64(v) {
-  if (typeof v !== "string") return v; // already numbers
-  const bin = atob(v);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new Float64Array(bytes.buffer);
-}
+import { controlRow, float64Of, formatNumber, widgetRoot } from "./common.js";
 
 /** The layers with their weights as Float64Arrays (decode once, use for every slider move). */
 export function loadLayers(layers) {
-  return layers.map((l) => ({ ...l, W: f64(l.W), b: f64(l.b) }));
+  return layers.map((l) => ({ ...l, W: float64Of(l.W), b: float64Of(l.b) }));
 }
 
 /** Decode one latent vector z (an array of numbers) with the given layers. */
 export function decode(layers, likelihood, z) {
-  layers = loadLayers(layers);
   if (!Array.isArray(layers) || layers.length === 0) throw new Error("decode: no layers");
+  layers = loadLayers(layers);
   if (z.length !== layers[0].n_in) {
     throw new Error(`decode: z has ${z.length} entries, the decoder expects ${layers[0].n_in}`);
   }
@@ -59,8 +54,14 @@ function svgEl(name, attrs) {
   return e;
 }
 
-function fmt(v) {
-  return (v < 0 ? "\u2212" : "") + Math.abs(v).toFixed(3);
+const fmt = (v) => formatNumber(v, 3);
+
+/** The readout line for latent point ``z`` and decoded output ``x`` (the mirror of
+ *  vaebook.widgets.live.LiveDecoder.readout_text). */
+export function readoutText(z, x) {
+  const shownX = x.length <= 4 ? `(${x.map(fmt).join(", ")})`
+    : `mean pixel ${fmt(x.reduce((a, b) => a + b, 0) / x.length)}`;
+  return `z = (${z.map(fmt).join(", ")})  \u2192  x\u0302 = ${shownX}`;
 }
 
 /** The point view: data points (grey) and the decoded point x_hat (red) on an SVG. */
@@ -127,33 +128,18 @@ function render({ model, el }) {
   const zMax = model.get("z_max");
   const z = model.get("z").slice();
 
-  const root = document.createElement("div");
-  root.className = "vaebook-live-decoder";
-  const title = model.get("title");
-  if (title) {
-    const t = document.createElement("div");
-    t.className = "live-title";
-    t.textContent = title;
-    root.appendChild(t);
-  }
+  const root = widgetRoot("vaebook-live-decoder", "live-title", model.get("title"));
   const controls = document.createElement("div");
   controls.className = "live-controls";
   const sliders = [];
   const labels = [];
   z.forEach((v, j) => {
-    const row = document.createElement("label");
-    row.className = "live-row";
-    const name = document.createElement("span");
-    name.textContent = `z${j + 1}`;
     const input = document.createElement("input");
     Object.assign(input, { type: "range", min: -zMax, max: zMax, step: 0.01, value: v });
     input.className = "live-z";
     input.dataset.index = String(j);
-    input.setAttribute("aria-label", `latent coordinate z${j + 1}`);
-    input.setAttribute("data-lm-suppress-shortcuts", "true"); // keep JupyterLab off the arrow keys
-    const value = document.createElement("span");
-    value.className = "live-z-value";
-    row.append(name, input, value);
+    const { row, value } = controlRow("live-row", `z${j + 1}`, input, `latent coordinate z${j + 1}`,
+                                      "live-z-value");
     controls.appendChild(row);
     sliders.push(input);
     labels.push(value);
@@ -177,9 +163,7 @@ function render({ model, el }) {
     draw(x);
     root.dataset.z = JSON.stringify(zNow);
     root.dataset.xhat = JSON.stringify(x);
-    const shownX = x.length <= 4 ? `(${x.map(fmt).join(", ")})`
-      : `mean pixel ${fmt(x.reduce((a, b) => a + b, 0) / x.length)}`;
-    readout.textContent = `z = (${zNow.map(fmt).join(", ")})  \u2192  x\u0302 = ${shownX}`;
+    readout.textContent = readoutText(zNow, x);
     return [zNow, x];
   }
 

@@ -1,10 +1,11 @@
 """Latent traversal that runs without a kernel: the decoder's forward pass in the browser.
 
-:class:`LiveDecoder` is an `anywidget <https://anywidget.dev>`_ whose traitlets hold a trained
-decoder's weights (float64, row-major, base64; :func:`layer_arrays` reads them) and whose JavaScript (``live.js``, next to
-this file) draws one slider per latent coordinate and decodes ``z`` on every move. Because the
-weights live in the saved widget state, the static site's sliders work with no kernel; in
-JupyterLab the same widget syncs ``z`` and ``x_hat`` back to Python.
+Widget of chapter 7 (generating from the prior). :class:`LiveDecoder` is an `anywidget
+<https://anywidget.dev>`_ whose traitlets hold a trained decoder's weights (float64, row-major,
+base64 by :mod:`vaebook.widgets.state`; :func:`layer_arrays` reads them) and whose JavaScript
+(``live.js``, next to this file) draws one slider per latent coordinate and decodes ``z`` on
+every move. Because the weights live in the saved widget state, the static site's sliders work
+with no kernel; in JupyterLab the same widget syncs ``z`` and ``x_hat`` back to Python.
 
 * A 2-D Gaussian decoder is drawn as the decoded point over the (optional) data points; a
   decoder whose output is an image (``data_dim`` a square number, or ``image_shape`` given) is
@@ -17,9 +18,7 @@ JupyterLab the same widget syncs ``z`` and ``x_hat`` back to Python.
 """
 from __future__ import annotations
 
-import base64
 import math
-from pathlib import Path
 
 import anywidget
 import numpy as np
@@ -27,6 +26,10 @@ import traitlets as t
 
 from .. import _checks
 from ..model import VAEConfig, decode
+from .artists import square_image_shape
+from .controls import format_number
+from .frontend import esm
+from .state import decode_array, encode_array
 
 _CSS = """
 .vaebook-live-decoder { font-family: var(--pst-font-family-base, sans-serif); font-size: 0.9rem; }
@@ -41,15 +44,14 @@ _CSS = """
 """
 
 
-def _b64(arr) -> str:
-    """A float64 array as base64 of its little-endian bytes, row-major (half the size of JSON)."""
-    return base64.b64encode(np.ascontiguousarray(arr, dtype="<f8").tobytes()).decode("ascii")
+def decoder_keys(config: VAEConfig) -> list[str]:
+    """The parameters the decoder's mean uses: every decoder layer's weights and biases."""
+    return [name + suffix for name in config.dec_layers for suffix in ("_W", "_b")]
 
 
 def layer_arrays(layer: dict) -> tuple[np.ndarray, np.ndarray]:
     """(W, b) of one saved decoder layer, as float64 arrays of shapes (n_in, n_out) and (n_out,)."""
-    W = np.frombuffer(base64.b64decode(layer["W"]), "<f8").reshape(layer["n_in"], layer["n_out"])
-    return W, np.frombuffer(base64.b64decode(layer["b"]), "<f8")
+    return decode_array(layer["W"]).reshape(layer["n_in"], layer["n_out"]), decode_array(layer["b"])
 
 
 class LiveDecoder(anywidget.AnyWidget):
@@ -74,7 +76,7 @@ class LiveDecoder(anywidget.AnyWidget):
         A line of bold text above the sliders.
     """
 
-    _esm = Path(__file__).with_name("live.js")
+    _esm = esm("live.js")
     _css = _CSS
 
     layers = t.List(t.Dict()).tag(sync=True)
@@ -93,28 +95,18 @@ class LiveDecoder(anywidget.AnyWidget):
             raise ValueError(f"config must be a vaebook.VAEConfig, got {type(config).__name__}")
         shapes = config.param_shapes()
         dec_names = config.dec_layers
-        weights = {}
-        for name in dec_names:
-            for suffix in ("_W", "_b"):
-                key = name + suffix
-                if key not in params:
-                    raise ValueError(f"params has no decoder parameter {key!r}")
-                arr = np.array(params[key], dtype=np.float64)
-                if arr.shape != shapes[key]:
-                    raise ValueError(f"params[{key!r}] has shape {arr.shape}, the config needs {shapes[key]}")
-                if not np.isfinite(arr).all():
-                    raise ValueError(f"params[{key!r}] contains NaN or inf values")
-                weights[key] = arr
+        _checks.params_match(params, shapes, required=decoder_keys(config))
+        weights = {key: np.array(params[key], dtype=np.float64) for key in decoder_keys(config)}
         z_max = _checks.positive_float(z_max, "z_max")
         D, J = config.data_dim, config.latent_dim
 
         if image_shape is None and D != 2:
-            side = math.isqrt(D)
-            if side * side != D:
+            try:
+                image_shape = square_image_shape(D)
+            except ValueError:
                 raise ValueError(
                     f"LiveDecoder draws a 2-D point (data_dim 2) or an image; data_dim {D} is not "
-                    "a square number, so pass image_shape=(rows, cols)")
-            image_shape = (side, side)
+                    "a square number, so pass image_shape=(rows, cols)") from None
         if image_shape is not None:
             image_shape = tuple(int(s) for s in image_shape)
             if len(image_shape) != 2 or min(image_shape) < 1 or image_shape[0] * image_shape[1] != D:
@@ -141,7 +133,7 @@ class LiveDecoder(anywidget.AnyWidget):
         # a copy of the parameters for decode() (which checks them against the configuration):
         # training on afterwards does not change what the widget shows
         self._params = {k: np.array(params[k], dtype=np.float64) for k in shapes if k in params}
-        layers = [{"W": _b64(weights[n + "_W"]), "b": _b64(weights[n + "_b"]),
+        layers = [{"W": encode_array(weights[n + "_W"]), "b": encode_array(weights[n + "_b"]),
                    "n_in": int(weights[n + "_W"].shape[0]), "n_out": int(weights[n + "_W"].shape[1])}
                   for n in dec_names]
         z0 = self._check_z(np.zeros(J) if z is None else z, z_max, J)
@@ -177,6 +169,17 @@ class LiveDecoder(anywidget.AnyWidget):
         out = {f"z{j + 1}": v for j, v in enumerate(self.z)}
         out.update({f"x{d + 1}": v for d, v in enumerate(self.x_hat)})
         return out
+
+    @property
+    def readout_text(self) -> str:
+        """The readout line as the page shows it (live.js's ``readoutText`` writes the same)."""
+        fmt = lambda v: format_number(v, 3)  # noqa: E731
+        x = self.x_hat
+        total = 0.0
+        for v in x:  # summed left to right, as live.js does
+            total += v
+        shown_x = f"({', '.join(map(fmt, x))})" if len(x) <= 4 else f"mean pixel {fmt(total / len(x))}"
+        return f"z = ({', '.join(map(fmt, self.z))})  \u2192  x\u0302 = {shown_x}"
 
     def __repr__(self) -> str:
         c = self._config

@@ -1,11 +1,13 @@
-"""Chapter 5's widget: noise eps mapped to z = mu + sigma * eps, and two gradient estimates."""
+"""Widget of chapter 5 (reparameterization): noise eps mapped to z = mu + sigma * eps, and two gradient estimates."""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import _checks, style
 from ..estimators import TestFunction, mean_and_se, pathwise_gradients, score_function_gradients, sine
-from .base import ErrorBar, InteractiveFigure, Line, Part, Pushforward, Slider
+from .artists import ErrorBar, Line, Pushforward
+from .controls import Slider
+from .figure import InteractiveFigure, Part
 
 
 def reparam_widget(mu: float = 0.5, sigma: float = 1.0, n: int = 200, seed: int = 0,

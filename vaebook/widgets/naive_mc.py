@@ -1,11 +1,13 @@
-"""Chapter 2's widget: the spread of the naive Monte Carlo evidence estimate, for any J and n."""
+"""Widget of chapter 2 (objective): the spread of the naive Monte Carlo evidence estimate, for any J and n."""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import style
 from ..montecarlo import isotropic_model, naive_log_evidence, naive_relative_variance
-from .base import Bars, InteractiveFigure, Part, Slider
+from .artists import Bars
+from .controls import Slider
+from .figure import InteractiveFigure, Part
 
 #: How many independent estimates the histogram shows.
 N_REPEATS = 100

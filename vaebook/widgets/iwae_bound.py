@@ -1,11 +1,13 @@
-"""Widget of chapter 8: the importance-weighted bound against K, on the exact linear-Gaussian model."""
+"""Widget of chapter 9 (evaluation): the importance-weighted bound against K, on the exact linear-Gaussian model."""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import style
 from ..iwae import linear_gaussian_elbo, linear_gaussian_iwae
-from .base import InteractiveFigure, Line, Part, Slider
+from .artists import Line
+from .controls import Slider
+from .figure import InteractiveFigure, Part
 
 #: The values of K drawn as the curve (the slider's K is marked on it).
 K_GRID = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)

@@ -1,4 +1,4 @@
-"""Widgets of the generator chapter: move through latent space and watch the decoder.
+"""Widgets of chapters 7 and 8 (generating, images): move through latent space, watch the decoder.
 
 Every widget here shows :func:`vaebook.model.decode` of the latent point(s) set by its controls
 (the latent-space geometry is in :mod:`vaebook.latent_space`), so a test can set the controls
@@ -20,7 +20,9 @@ from .. import _checks, style
 from ..data import mixture_log_density
 from ..latent_space import decode_one, decoded_grid_lines, interpolate, representatives, sweep_path
 from ..model import VAEConfig, decode
-from .base import Choice, Image, InteractiveFigure, Line, Part, Scatter, Slider, grey_levels
+from .artists import Image, Line, Scatter, grey_levels, square_image_shape
+from .controls import Choice, Slider
+from .figure import InteractiveFigure, Part
 
 #: Background points drawn in the widgets (an evenly spaced subsample).
 MAX_BACKGROUND = 600
@@ -39,9 +41,7 @@ def _check_model(params, config, latent_dim=2, data_dim=None):
         raise ValueError(f"these widgets need latent_dim == {latent_dim}, got {config.latent_dim}")
     if data_dim is not None and config.data_dim != data_dim:
         raise ValueError(f"this widget needs data_dim == {data_dim}, got {config.data_dim}")
-    missing = set(config.param_shapes()) - set(params)
-    if missing:
-        raise ValueError(f"params do not match config: missing {sorted(missing)}")
+    _checks.params_match(params, config.param_shapes())
 
 
 def _background(X, labels, columns=None):
@@ -266,13 +266,6 @@ def _image_axes(ax, shape):
         spine.set_linewidth(0.8)
 
 
-def _image_shape(config):
-    side = int(round(np.sqrt(config.data_dim)))
-    if side * side != config.data_dim:
-        raise ValueError(f"data_dim must be a square number of pixels, got {config.data_dim}")
-    return side, side
-
-
 def digit_explorer(params, config, X, labels, *, z1: float = 0.0, z2: float = 0.0,
                    lim: float = 3.0) -> InteractiveFigure:
     """Sliders z1, z2 -> the decoded image decode(z) (pixel probabilities, shown as an image),
@@ -281,7 +274,7 @@ def digit_explorer(params, config, X, labels, *, z1: float = 0.0, z2: float = 0.
     ``shown``: z1, z2, and the mean pixel value of the decoded image.
     """
     _check_model(params, config)
-    shape = _image_shape(config)
+    shape = square_image_shape(config.data_dim)
     lim = _checks.positive_float(lim, "lim")
     _, mu = representatives(params, config, X, labels)
     mub, lb = _background(mu, labels)
@@ -320,7 +313,7 @@ def digit_interpolation(params, config, X, labels, *, start: int = 0, end: int =
     ``shown``: start, end, t, z1, z2 and the mean pixel value of the decoded image.
     """
     _check_model(params, config)
-    shape = _image_shape(config)
+    shape = square_image_shape(config.data_dim)
     lim = _checks.positive_float(lim, "lim")
     n_strip = _checks.positive_int(n_strip, "n_strip")
     reps, mu = representatives(params, config, X, labels)
