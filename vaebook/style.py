@@ -26,7 +26,8 @@ COLORS = {
 #: Sequential colour map for continuous values (perceptually uniform, colour-blind-safe).
 CMAP = "viridis"
 
-_RC = {
+#: The book style's rcParams (for ``matplotlib.rc_context``; :func:`use` applies them globally).
+RC = {
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,
     "savefig.dpi": 100,
@@ -48,7 +49,7 @@ _RC = {
 
 def use() -> None:
     """Apply the book style to matplotlib (PNG output, fixed palette and layout)."""
-    mpl.rcParams.update(_RC)
+    mpl.rcParams.update(RC)
     mpl.rcParams["axes.prop_cycle"] = mpl.cycler(color=[OKABE_ITO[c] for c in (
         "blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")])
     try:  # inline figures as PNG (nbval compares text, not images; no SVG in the book)

@@ -67,7 +67,7 @@ _CSS = """
 
 def _rc(**extra) -> dict:
     """The book style's rcParams (what :func:`vaebook.style.use` sets), for ``rc_context``."""
-    return {**style._RC, **extra}
+    return {**style.RC, **extra}
 
 
 @dataclass
