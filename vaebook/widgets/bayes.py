@@ -31,7 +31,7 @@ def bayes_numbers(x: float, w: float, s: float, b: float = 0.0) -> dict:
 
 
 def bayes_widget(x: float = 1.5, w: float = 1.0, s: float = 0.7, b: float = 0.0) -> InteractiveFigure:
-    """Sliders for the observed x, the weight w and the noise s; plots prior, likelihood, posterior."""
+    """Sliders for the observed x, the weight w and the noise σₓ; plots prior, likelihood, posterior."""
 
     def numbers(x, w, s):
         model = LinearGaussian.scalar(w, b, s)
@@ -68,12 +68,12 @@ def bayes_widget(x: float = 1.5, w: float = 1.0, s: float = 0.7, b: float = 0.0)
     ]
     controls = {"x": Slider("observed x", -4.0, 4.0, 0.25, x),
                 "w": Slider("weight w", -3.0, 3.0, 0.5, w),
-                "s": Slider("noise s", 0.1, 2.0, 0.1, s)}
+                "s": Slider("noise σₓ", 0.1, 2.0, 0.1, s)}
     readout = [("p(x)", "px", 5), ("p(x) by quadrature", "px_quad", 5),
                ("posterior mean", "post_mean", 4), ("posterior std", "post_std", 4)]
     return InteractiveFigure(
         controls, [Part(("x", "w", "s"), numbers, extra=curves), Part(("w", "s"), spreads)], build, moving, readout,
         legends={0: "upper left"}, title="Bayes' rule on the exact model",
         alt="Prior, likelihood and posterior densities of the latent z for the observed x, "
-            "weight w and noise s set by the sliders; the posterior lies between the prior and "
-            "the likelihood and narrows as the noise s shrinks.")
+            "weight w and noise σₓ set by the sliders; the posterior lies between the prior and "
+            "the likelihood and narrows as the noise σₓ shrinks.")
