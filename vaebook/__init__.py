@@ -14,6 +14,7 @@ from .optim import SGD, Adam
 from .params import ParamDict
 from .seeds import rng
 from .train import BASELINE, Baseline, train
+from .train import train_reference
 from . import metrics, style
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "rng",
     # training
     "train", "SGD", "Adam", "BASELINE", "Baseline",
+    "train_reference",
     # layers and gradient checking
     "dense_forward", "dense_backward", "relu_forward", "relu_backward",
     "check_gradients", "numerical_gradient", "relative_error",

@@ -89,3 +89,57 @@ class Baseline:
 
 #: The baseline configuration (see :class:`Baseline`).
 BASELINE = Baseline()
+
+
+from .model import loss_and_grads  # noqa: E402  (train_reference's one step; kept with it, below)
+
+
+def train_reference(params: ParamDict, config: VAEConfig, X, *, epochs: int, batch_size: int, optimizer,
+                    rng: np.random.Generator, beta=1.0, noise: bool = True) -> dict[str, np.ndarray]:
+    """The training loop written out: the steps :func:`train` takes, one plain step per batch.
+
+    Same arguments, same random draws, same parameter updates and same history as :func:`train`,
+    which runs them through the faster private engine; this one is for reading.
+    """
+    X, beta_of = _training_arguments(params, config, X, epochs, batch_size, optimizer, rng, beta)
+    n, J = X.shape[0], config.latent_dim
+    history = {key: np.zeros(epochs) for key in ("total", "recon", "kl", "beta")}
+    for epoch in range(epochs):
+        b = beta_of(epoch)
+        order = rng.permutation(n)                                          # a new shuffle
+        eps = rng.standard_normal((n, J)) if noise else np.zeros((n, J))    # noise for every point
+        X_epoch = X[order]
+        for start in range(0, n, batch_size):
+            x, e = X_epoch[start:start + batch_size], eps[start:start + batch_size]
+            losses, grads = loss_and_grads(params, config, x, e, beta=b)   # forward and backward
+            optimizer.step(params, grads)                                   # theta <- update
+            history["recon"][epoch] += losses["recon"] * len(x) / n
+            history["kl"][epoch] += losses["kl"] * len(x) / n
+        history["total"][epoch] = history["recon"][epoch] + b * history["kl"][epoch]
+        history["beta"][epoch] = b
+        _stop_if_diverged(params, epoch)
+    return history
+
+
+def _training_arguments(params, config, X, epochs, batch_size, optimizer, rng, beta):
+    """The checks :func:`train` makes, for :func:`train_reference`: returns ``(X, beta_of)``;
+    ``beta_of(epoch)`` raises ValueError for a negative or non-finite beta."""
+    if not isinstance(params, ParamDict):
+        raise ValueError("params must be the ParamDict returned by init_params")
+    _check_params(params, config)
+    X = _check_data(X, config, "X")
+    _checks.positive_int(epochs, "epochs")
+    _checks.positive_int(batch_size, "batch_size")
+    _checks.generator(rng)
+    if not callable(getattr(optimizer, "step", None)):
+        raise ValueError(f"optimizer must have a step(params, grads) method (SGD, Adam), got {optimizer!r}")
+    if not callable(beta):
+        _checks.nonnegative_float(beta, "beta")
+    return X, (lambda epoch: _checks.nonnegative_float(beta(epoch) if callable(beta) else beta,
+                                                       f"beta (at epoch {epoch})"))
+
+
+def _stop_if_diverged(params: ParamDict, epoch: int) -> None:
+    if not np.isfinite(params.vector).all():
+        raise FloatingPointError(f"training diverged at epoch {epoch}: parameters became non-finite "
+                                 f"(try a smaller learning rate)")
