@@ -49,7 +49,8 @@ def test_reparam_widget_shows_which_estimator_is_less_noisy(mu, sigma, narrower)
     d/dmu is the narrower one; at a small sigma the pathwise one is."""
     shown = reparam_widget(mu=0.5, sigma=1.0, n=200, seed=0).set(mu=mu, sigma=sigma).shown
     other = "path" if narrower == "score" else "score"
-    assert shown[f"{narrower}_mu_se"] < shown[f"{other}_mu_se"]
+    from vaebook.widgets.reparam import READOUT_LABELS as label
+    assert shown[label[f"{narrower}_mu_se"]] < shown[label[f"{other}_mu_se"]]
 
 
 # --- the evidence layer of chapters 5 and 6 ------------------------------------------------------

@@ -10,6 +10,15 @@ from .controls import Slider
 from .figure import InteractiveFigure, Part
 
 
+#: The readout's labels, in the book's symbols, by the frame key they show (``shown`` uses the labels).
+READOUT_LABELS = {
+    f"{kind}_{param}{se}": f"{label} {sym}" if kind == "exact" else f"{label}{' SE' if se else ''} {sym}"
+    for param, sym in (("mu", "∂/∂μ"), ("sigma", "∂/∂σ"))
+    for kind, se, label in (("exact", "", "exact"), ("path", "", "pathwise"), ("path", "_se", "pathwise"),
+                            ("score", "", "score"), ("score", "_se", "score"))
+}
+
+
 def reparam_widget(mu: float = 0.5, sigma: float = 1.0, n: int = 200, seed: int = 0,
                    fn: TestFunction | None = None, n_lines: int = 40) -> InteractiveFigure:
     r"""Sliders for mu and sigma of q = N(mu, sigma^2) in one dimension.
@@ -19,7 +28,7 @@ def reparam_widget(mu: float = 0.5, sigma: float = 1.0, n: int = 200, seed: int 
     panel shows the pathwise and score-function estimates (mean +- 2 standard errors over the n
     samples) of d/dmu and d/dsigma of E_q[f(z)], with the exact values. ``shown`` holds
     ``exact_mu``, ``path_mu``, ``path_mu_se``, ``score_mu``, ``score_mu_se`` and the same five
-    for sigma.
+    for sigma, under the labels of :data:`READOUT_LABELS`.
     """
     n = _checks.positive_int(n, "n")
     if n < 2:
@@ -56,7 +65,7 @@ def reparam_widget(mu: float = 0.5, sigma: float = 1.0, n: int = 200, seed: int 
         ax2.set_xlim(-0.6, 1.6)
         ax2.set_ylim(-3.0, 3.0)
         ax2.set_ylabel("gradient")
-        ax2.set_title(f"gradient of E[{fn.name}], n = {n}")
+        ax2.set_title(f"gradient of E_q[{fn.name}], K = {n}")
         return [ax, ax2]
 
     moving = [Pushforward(0, shown_eps, "_z", shift="mu", scale="sigma", color=style.COLORS["q"],
@@ -74,9 +83,7 @@ def reparam_widget(mu: float = 0.5, sigma: float = 1.0, n: int = 200, seed: int 
         ]
     controls = {"mu": Slider("mean μ", -3.0, 3.0, 0.1, mu),
                 "sigma": Slider("std σ", 0.1, 3.0, 0.1, sigma)}
-    readout = [(f"{kind}_{param}{se}", f"{kind}_{param}{se}", 4)
-               for param in ("mu", "sigma") for kind, se in
-               (("exact", ""), ("path", ""), ("path", "_se"), ("score", ""), ("score", "_se"))]
+    readout = [(READOUT_LABELS[key], key, 4) for key in READOUT_LABELS]
     return InteractiveFigure(
         controls, [Part(("mu", "sigma"), estimates, extra=lambda mu, sigma: {"_z": mu + sigma * shown_eps})], build, moving, readout, figsize=(7.6, 3.4),
         legends={0: "upper left", 1: "lower right"}, title="Reparameterisation",
