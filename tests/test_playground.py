@@ -1,0 +1,302 @@
+"""The training playground (vaebook/widgets/playground*.js): held equal to the library in Node,
+and used like a reader would in a browser.
+
+Node (the widget's one JavaScript implementation, as the page runs it: the bundled module):
+
+* one step's gradients equal :func:`vaebook.loss_and_grads` (the reference model) to 1e-12
+  relative, for the baseline, two hidden layers and a learned sigma_x^2;
+* a whole baseline run of 500 epochs (16,000 SGD steps), fed the permutations and noise NumPy
+  drew, ends within 1e-8 of :func:`vaebook.train`'s parameters, and so does an Adam run with a
+  learned variance;
+* the decoder of the training pass is live.js's ``decode``, bit for bit;
+* the random stream is NumPy's ``default_rng(seed)``: seeding, ``integers``, ``permutation``,
+  ``standard_normal``, and so the data and initial weights.
+
+Browser (:func:`check_playground`, a helper that takes a page URL and a Playwright browser, so
+the same check runs in every engine the site tests use; Chromium here): press Train, the loss
+falls and the figures change; pause; change a control; reset; keyboard and touch; labels for
+screen readers; dark mode; a 360-px phone.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from bookpaths import node_path
+
+import vaebook as vb
+from vaebook.widgets import playground as pg
+
+REL_TOL = 1e-12     # one step's gradients: float64 both sides, only the order of rounding differs
+RUN_TOL = 1e-8      # parameters after 500 epochs (the engine's own one-ulp spread is below 1e-12)
+
+
+# ----------------------------------------------------------------------------------------------
+# Node
+# ----------------------------------------------------------------------------------------------
+def node_run(tmp_path: Path, body: str, payload) -> object:
+    """Run ``body`` in an ES module that has imported the widget's bundled module as ``P``
+    (and Node's fs); ``payload`` is in ``input``; the module writes its JSON answer to stdout."""
+    (tmp_path / "package.json").write_text('{"type": "module"}')
+    (tmp_path / "bundle.js").write_text(pg.bundle())
+    script = ('import * as P from "./bundle.js";\nimport * as fs from "node:fs";\n'
+              'const input = JSON.parse(fs.readFileSync(0, "utf8"));\n'
+              f'{body}\n')
+    (tmp_path / "run.js").write_text(script)
+    proc = subprocess.run([node_path(), "run.js"], input=json.dumps(payload), capture_output=True,
+                          text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, f"node failed:\n{proc.stderr}"
+    return json.loads(proc.stdout)
+
+
+def js_config(config: vb.VAEConfig) -> dict:
+    return {"D": config.data_dim, "J": config.latent_dim, "encHidden": list(config.enc_hidden),
+            "decHidden": list(config.dec_hidden), "sigma2": config.sigma2,
+            "initScale": config.init_scale}
+
+
+GRADIENT_BODY = """
+const out = input.map((c) => {
+  const config = P.makeConfig(c.config);
+  const params = Float64Array.from(c.params);
+  const tr = new P.Trainer(config, params);
+  const kl = new Float64Array(config.J);
+  const sums = tr.gradients(Float64Array.from(c.x), Float64Array.from(c.eps), 0, c.m, c.beta, kl);
+  return { grads: Array.from(tr.grads), recon: sums.recon, kl: sums.kl, klDims: Array.from(kl),
+           size: config.size };
+});
+process.stdout.write(JSON.stringify(out));
+"""
+
+GRADIENT_CONFIGS = {
+    "baseline": vb.BASELINE.config(),
+    "two hidden layers": vb.VAEConfig(2, 2, (16, 24), (24, 16), sigma2=0.25),
+    "learned sigma_x^2": vb.VAEConfig(2, 2, (32,), (32,), sigma2="learned"),
+    "J = 3, He init": vb.VAEConfig(2, 3, (8,), (8,), sigma2=2.0),
+}
+
+
+def test_one_step_gradients_equal_numpy(tmp_path):
+    rng = np.random.default_rng(11)
+    cases, expected = [], []
+    for name, config in GRADIENT_CONFIGS.items():
+        params = vb.init_params(config, rng)
+        params.vector[:] += 0.2 * rng.standard_normal(params.vector.shape)  # non-zero biases, log sigma^2
+        x, _ = vb.make_mixture(64, rng)
+        eps = rng.standard_normal((64, config.latent_dim))
+        beta = 1.5
+        losses, grads = vb.loss_and_grads(params, config, x, eps, beta)
+        cases.append({"config": js_config(config), "params": params.vector.tolist(),
+                      "x": x.ravel().tolist(), "eps": eps.ravel().tolist(), "m": 64, "beta": beta})
+        expected.append((name, config, params, grads, losses, x, eps))
+    got = node_run(tmp_path, GRADIENT_BODY, cases)
+    for (name, config, params, grads, losses, x, eps), js in zip(expected, got):
+        assert js["size"] == params.vector.size, f"{name}: the JavaScript layout has {js['size']} numbers"
+        g_js = np.array(js["grads"])
+        worst = 0.0
+        for key in params:   # every parameter block, relative to its largest gradient
+            sl = slice(params.offsets[key], params.offsets[key] + params[key].size)
+            ref = np.ravel(grads[key])
+            err = np.abs(g_js[sl] - ref).max() / np.abs(ref).max()
+            worst = max(worst, err)
+            assert err <= REL_TOL, f"{name}: d loss / d {key} differs from NumPy by {err:.2e} (relative)"
+        print(f"{name}: one step's gradients, max relative difference {worst:.1e}")
+        assert js["recon"] / 64 == pytest.approx(losses["recon"], rel=REL_TOL)
+        assert js["kl"] / 64 == pytest.approx(losses["kl"], rel=REL_TOL)
+        mu, log_var = vb.encode(params, config, x)
+        kl_dims = vb.kl_diag_to_standard(mu, log_var, per_dimension=True).sum(axis=0)
+        np.testing.assert_allclose(js["klDims"], kl_dims, rtol=REL_TOL)
+    # the comparison can fail: a wrong beta (the KL term's weight) changes the encoder's gradients
+    wrong = [dict(cases[0], beta=1.0)]
+    g_wrong = np.array(node_run(tmp_path, GRADIENT_BODY, wrong)[0]["grads"])
+    assert np.abs(g_wrong - expected[0][3].vector).max() > 1e-4
+
+
+def numpy_run(config, optimizer, epochs, *, seeds=(0, 3, 4), beta=1.0, n=2000, batch_size=64):
+    """vaebook.train on the running example, and the permutations and noise it drew (the same
+    draws, made again from the same seed in the same order)."""
+    X, _ = vb.make_mixture(n, np.random.default_rng(seeds[0]))
+    params = vb.init_params(config, np.random.default_rng(seeds[1]))
+    start = params.vector.copy()
+    history = vb.train(params, config, X, epochs=epochs, batch_size=batch_size, optimizer=optimizer,
+                       rng=np.random.default_rng(seeds[2]), beta=beta)
+    rng = np.random.default_rng(seeds[2])
+    orders = np.empty((epochs, n), dtype="<i4")
+    noise = np.empty((epochs, n, config.latent_dim))
+    for e in range(epochs):
+        orders[e] = rng.permutation(n)
+        noise[e] = rng.standard_normal((n, config.latent_dim))
+    return X, start, params, history, orders, noise
+
+
+RUN_BODY = """
+const c = input;
+const config = P.makeConfig(c.config);
+const f64 = (name) => { const b = fs.readFileSync(name); return new Float64Array(b.buffer, b.byteOffset, b.length / 8); };
+const orders = (() => { const b = fs.readFileSync("orders.bin"); return new Int32Array(b.buffer, b.byteOffset, b.length / 4); })();
+const noise = f64("noise.bin"), X = f64("X.bin"), params = Float64Array.from(f64("start.bin"));
+const n = c.n, J = config.J;
+const optimizer = c.optimizer === "adam" ? new P.Adam(c.lr) : new P.SGD(c.lr);
+const run = new P.Run({ config, params, X, n, batchSize: c.batchSize, optimizer, beta: c.beta,
+  noiseSource: (e) => ({ order: orders.subarray(e * n, (e + 1) * n), eps: noise.subarray(e * n * J, (e + 1) * n * J) }) });
+const t0 = performance.now();
+run.epochs(c.epochs);
+const ms = performance.now() - t0;
+process.stdout.write(JSON.stringify({ params: Array.from(params), recon: run.history.recon,
+  kl: run.history.kl, total: run.history.total, ms }));
+"""
+
+
+def js_run(tmp_path, config, X, start, orders, noise, *, optimizer="sgd", lr=0.01, epochs, beta=1.0):
+    for name, arr in (("X.bin", X), ("start.bin", start), ("noise.bin", noise)):
+        (tmp_path / name).write_bytes(np.ascontiguousarray(arr, dtype="<f8").tobytes())
+    (tmp_path / "orders.bin").write_bytes(np.ascontiguousarray(orders, dtype="<i4").tobytes())
+    return node_run(tmp_path, RUN_BODY, {"config": js_config(config), "n": X.shape[0], "batchSize": 64,
+                                         "optimizer": optimizer, "lr": lr, "epochs": epochs, "beta": beta})
+
+
+def test_baseline_run_of_500_epochs_ends_at_vaebook_trains_parameters(tmp_path):
+    base = vb.BASELINE
+    config = base.config()
+    X, start, params, history, orders, noise = numpy_run(config, base.optimizer(), base.epochs)
+    js = js_run(tmp_path, config, X, start, orders, noise, epochs=base.epochs)
+    err = np.abs(np.array(js["params"]) - params.vector).max()
+    print(f"baseline, 500 epochs (16,000 SGD steps): max |JS - NumPy| over the parameters = {err:.1e}; "
+          f"Node took {js['ms'] / 1000:.2f} s")
+    assert err <= RUN_TOL, f"after 500 epochs the JavaScript parameters differ from vaebook.train's by {err:.3g}"
+    for key in ("recon", "kl", "total"):
+        np.testing.assert_allclose(js[key], history[key], rtol=1e-9, err_msg=key)
+    assert history["total"][-1] < history["total"][0] - 3   # the run learned something to agree on
+
+
+def test_adam_run_with_learned_variance_ends_at_vaebook_trains_parameters(tmp_path):
+    config = vb.VAEConfig(2, 2, (16,), (16,), sigma2="learned", init_scale=0.1)
+    X, start, params, history, orders, noise = numpy_run(config, vb.Adam(0.003), 40, seeds=(0, 5, 6),
+                                                         beta=2.0, n=500)
+    js = js_run(tmp_path, config, X, start, orders, noise, optimizer="adam", lr=0.003, epochs=40, beta=2.0)
+    err = np.abs(np.array(js["params"]) - params.vector).max()
+    print(f"Adam, learned sigma_x^2, beta 2, 40 epochs: max |JS - NumPy| = {err:.1e}")
+    assert err <= RUN_TOL
+    np.testing.assert_allclose(js["total"], history["total"], rtol=1e-9)
+
+
+def test_training_decoder_is_live_js_decode_bit_for_bit(tmp_path):
+    rng = np.random.default_rng(12)
+    config = vb.VAEConfig(2, 2, (32,), (16, 8), sigma2=0.5)
+    params = vb.init_params(config, rng)
+    params.vector[:] += 0.3 * rng.standard_normal(params.vector.shape)
+    z = rng.uniform(-3, 3, size=(300, 2))
+    body = """
+const config = P.makeConfig(input.config);
+const params = Float64Array.from(input.params);
+const batch = new P.Trainer(config, params).decodeBatch(Float64Array.from(input.z), input.n);
+const layers = P.decoderLayers(config, params);
+const one = [];
+for (let i = 0; i < input.n; i++) one.push(...P.decode(layers, "gaussian", [input.z[2 * i], input.z[2 * i + 1]]));
+process.stdout.write(JSON.stringify({ batch: Array.from(batch), one }));
+"""
+    out = node_run(tmp_path, body, {"config": js_config(config), "params": params.vector.tolist(),
+                                    "z": z.ravel().tolist(), "n": 300})
+    assert out["batch"] == out["one"], "the training decoder and live.js's decode differ"
+    np.testing.assert_allclose(np.reshape(out["one"], (300, 2)), vb.decode(params, config, z), rtol=0, atol=1e-12)
+
+
+RNG_BODY = """
+const out = {};
+for (const s of input.seeds) {
+  const g = new P.Generator(s);
+  const state0 = String(g.state);
+  const labels = Array.from(g.integers(4, 1000));
+  const perm = Array.from(g.permutation(2000));
+  const normals = Array.from(g.normals(input.nNormals));
+  const perm2 = Array.from(g.permutation(37));
+  out[s] = { state0, labels, perm, normals, perm2, state1: String(g.state) };
+}
+const { X, labels } = P.makeMixture(2000, new P.Generator(0));
+const config = P.makeConfig({ initScale: 0.1 });
+out.mixture = { X: Array.from(X), labels: Array.from(labels) };
+out.init = Array.from(P.initParams(config, new P.Generator(3)));
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def test_random_stream_is_numpys_default_rng(tmp_path):
+    seeds = [0, 3, 4, 2**32 - 1]
+    n_normals = 300_000  # every layer of the ziggurat, and its wedges, many times
+    out = node_run(tmp_path, RNG_BODY, {"seeds": seeds, "nNormals": n_normals})
+    for s in seeds:
+        r, g = out[str(s)], np.random.default_rng(s)
+        assert int(r["state0"]) == g.bit_generator.state["state"]["state"], f"seed {s}: PCG64 seeding"
+        assert r["labels"] == g.integers(0, 4, size=1000).tolist(), f"seed {s}: integers"
+        assert r["perm"] == g.permutation(2000).tolist(), f"seed {s}: permutation"
+        normals = g.standard_normal(n_normals)
+        rel = np.abs(np.array(r["normals"]) - normals) / np.abs(normals)
+        assert rel.max() < 1e-13, f"seed {s}: standard normals differ by {rel.max():.2g} (relative)"
+        assert r["perm2"] == g.permutation(37).tolist()
+        assert int(r["state1"]) == g.bit_generator.state["state"]["state"]
+    X, labels = vb.make_mixture(2000, np.random.default_rng(0))
+    assert out["mixture"]["labels"] == labels.tolist()
+    np.testing.assert_allclose(np.reshape(out["mixture"]["X"], (2000, 2)), X, rtol=1e-13, atol=0)
+    init = vb.init_params(vb.BASELINE.config(), np.random.default_rng(3))
+    np.testing.assert_allclose(out["init"], init.vector, rtol=1e-13, atol=0)
+
+
+def test_engine_rejects_bad_input(tmp_path):
+    body = """
+const msgs = [];
+for (const f of [() => P.makeConfig({ sigma2: -1 }), () => P.makeConfig({ encHidden: [0] }),
+                 () => new P.Generator(-1), () => new P.Generator(1.5), () => new P.SGD(0),
+                 () => new P.Trainer(P.makeConfig({}), new Float64Array(3))]) {
+  try { f(); msgs.push("no error"); } catch (e) { msgs.push(e.message); }
+}
+process.stdout.write(JSON.stringify(msgs));
+"""
+    msgs = node_run(tmp_path, body, None)
+    assert msgs[0].startswith("sigma2 must be a positive number")
+    assert msgs[1].startswith("a hidden width must be a positive integer")
+    assert msgs[2].startswith("seed must be an integer") and msgs[3].startswith("seed must be an integer")
+    assert msgs[4].startswith("lr must be a positive number")
+    assert msgs[5].startswith("params must be a Float64Array")
+
+
+# ----------------------------------------------------------------------------------------------
+# Python
+# ----------------------------------------------------------------------------------------------
+def test_bundle_imports_live_js_decode_and_settings_validate():
+    esm = pg.bundle()
+    m = re.search(r'from "data:text/javascript;base64,([A-Za-z0-9+/=]+)"', esm)
+    assert m, "the bundle does not import live.js"
+    import base64
+    assert base64.b64decode(m.group(1)) == pg.LIVE_JS.read_bytes()
+    assert "export default { render }" in esm and "./playground_engine.js" not in esm
+    w = pg.playground(beta=2.5, sigma2="learned", optimizer="adam", lr=0.003, hidden=16, seed=7)
+    assert w.settings == {"beta": 2.5, "sigma2": "learned", "optimizer": "adam", "lr": 0.003,
+                          "hidden": 16, "seed": 7}
+    assert repr(w) == ("Playground(beta=2.5, sigma2=learned, adam, lr=0.003, hidden=16, seed=7; "
+                       "2000 points, 500 epochs)")
+    assert not re.search(r"0x[0-9a-f]+", repr(w))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"beta": -1.0}, "beta must be"),
+    ({"beta": 0.3}, "on a grid of 0.25"),
+    ({"beta": 20.0}, "beta must be in [0.0, 12.0]"),
+    ({"sigma2": 0.3}, 'sigma2 (or "learned") must be one of'),
+    ({"sigma2": "fixed"}, 'sigma2 (or "learned") must be one of'),
+    ({"optimizer": "rmsprop"}, 'optimizer must be "sgd" or "adam"'),
+    ({"lr": 0.5}, "lr must be one of"),
+    ({"hidden": 33}, "hidden must be one of"),
+    ({"seed": -1}, "seed must be an integer in [0, 9999]"),
+    ({"seed": 2.0}, "seed must be an integer"),
+])
+def test_bad_settings_raise_clear_errors(kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        pg.playground(**kwargs)

@@ -1,0 +1,174 @@
+"""The training playground: the book's running example trained live in the reader's browser.
+
+:class:`Playground` is an `anywidget <https://anywidget.dev>`_ whose JavaScript trains the
+baseline VAE (:data:`vaebook.BASELINE`: 2000 points of :func:`vaebook.make_mixture`, one hidden
+ReLU layer per side, batches of 64, 500 epochs) in the browser, with no kernel, and redraws the
+loss, the encoder means, decoded draws from the prior and the per-dimension KL as it trains. The
+reader sets beta, the decoder variance sigma_x^2 (fixed or learned), the optimiser (SGD or
+Adam), the learning rate, the hidden width and the training seed.
+
+* ``playground_engine.js`` is the one JavaScript implementation of the forward pass, the backward
+  pass, SGD, Adam and NumPy's ``default_rng`` stream (PCG64, ``standard_normal``,
+  ``permutation``, ``integers``); its decoder is the forward pass of ``live.js``, whose ``decode``
+  it imports. ``tests/test_playground.py`` holds it equal to :mod:`vaebook.model`,
+  :func:`vaebook.train` and NumPy in Node.
+* ``playground.js`` is the page: controls, the training loop (a few milliseconds of training per
+  animation frame) and the four views.
+* The data are drawn in the browser (the same ``default_rng(0)`` draw as the book's), so the
+  saved widget state holds only the settings. The weights start from ``default_rng(seed)`` and
+  training draws from ``default_rng(seed + 1)``: seed 3 is the book's first baseline run.
+
+The widget's ES module is the two scripts joined into one (:func:`bundle`), with ``live.js``
+imported from a ``data:`` URL: anywidget loads a widget's module from a string, so a relative
+import cannot be resolved on the page.
+"""
+from __future__ import annotations
+
+import base64
+import math
+import re
+from pathlib import Path
+
+import anywidget
+import traitlets as t
+
+from .. import _checks
+from ..train import BASELINE
+
+HERE = Path(__file__).parent
+ENGINE_JS = HERE / "playground_engine.js"
+PAGE_JS = HERE / "playground.js"
+LIVE_JS = HERE / "live.js"
+
+SIGMA2_CHOICES = (0.1, 0.25, 0.5, 1.0, 2.0)
+LR_CHOICES = (0.001, 0.003, 0.01, 0.03, 0.1)
+HIDDEN_CHOICES = (4, 8, 16, 32, 64)
+BETA_RANGE = (0.0, 12.0, 0.25)   # lo, hi, step of the slider
+SEED_RANGE = (0, 9999)
+
+NOTE = ("The browser draws the data, the initial weights and the noise with the same random "
+        "stream as NumPy's default_rng, so seed 3 trains the book's baseline run.")
+
+_CSS = """
+.vaebook-playground { font-family: var(--pst-font-family-base, sans-serif); font-size: 0.9rem;
+  color: var(--pst-color-text-base, #222); max-width: 100%; }
+.vaebook-playground .pg-title { font-weight: bold; margin-bottom: 0.3rem; }
+.vaebook-playground .pg-buttons { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; }
+.vaebook-playground button { font: inherit; min-height: 2.2rem; min-width: 2.75rem; padding: 0.2rem 0.8rem;
+  border-radius: 0.3rem; border: 1px solid currentColor; background: transparent; color: inherit;
+  cursor: pointer; touch-action: manipulation; }
+.vaebook-playground button:focus-visible, .vaebook-playground select:focus-visible,
+.vaebook-playground input:focus-visible { outline: 2px solid var(--pst-color-primary, #0072B2); outline-offset: 2px; }
+.vaebook-playground .pg-status { font-style: italic; }
+.vaebook-playground .pg-controls { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; margin: 0.5rem 0; }
+.vaebook-playground .pg-row { display: flex; align-items: center; gap: 0.4rem; }
+.vaebook-playground select, .vaebook-playground input { font: inherit; min-height: 2rem;
+  color: inherit; background: var(--pst-color-background, transparent); }
+.vaebook-playground input[type=number] { width: 5.5em; }
+.vaebook-playground input[type=range] { width: 140px; }
+.vaebook-playground .pg-value { font-family: monospace; min-width: 3em; }
+.vaebook-playground .pg-readout { font-family: monospace; font-size: 0.85rem; margin: 0.3rem 0; }
+.vaebook-playground .pg-views { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr));
+  gap: 0.5rem; }
+.vaebook-playground .pg-view { margin: 0; min-width: 0; }
+.vaebook-playground .pg-view canvas { display: block; width: 100%; height: 190px; }
+.vaebook-playground figcaption { font-size: 0.8rem; line-height: 1.25; }
+.vaebook-playground .pg-note { font-size: 0.8rem; margin-top: 0.3rem; opacity: 0.85; }
+"""
+
+
+def bundle() -> str:
+    """The widget's ES module: the engine, then the page script, as one module; ``live.js`` is
+    imported from a ``data:`` URL (its text, base64) so that its ``decode`` is the one used."""
+    live = base64.b64encode(LIVE_JS.read_bytes()).decode("ascii")
+    engine = ENGINE_JS.read_text(encoding="utf-8")
+    page = PAGE_JS.read_text(encoding="utf-8")
+    engine, n = re.subn(r'from "\./live\.js";', f'from "data:text/javascript;base64,{live}";', engine)
+    if n != 1:
+        raise RuntimeError("playground_engine.js must import live.js exactly once")
+    page, n = re.subn(r'^import \{[^}]*\} from "\./playground_engine\.js";\n', "", page, flags=re.M)
+    if n != 1:
+        raise RuntimeError("playground.js must import playground_engine.js exactly once")
+    # drop whole-line comments (the source files keep them); nothing else changes
+    strip = lambda s: "\n".join(line for line in s.splitlines() if not line.lstrip().startswith("//"))  # noqa: E731
+    return strip(engine) + "\n" + strip(page) + "\n"
+
+
+def _choice(value, choices, name):
+    for c in choices:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isclose(float(value), c):
+            return c
+    raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
+
+
+class Playground(anywidget.AnyWidget):
+    """The running example, trained in the browser; see the module docstring.
+
+    Parameters
+    ----------
+    beta
+        Weight of the KL term, in ``[0, 12]`` on a grid of 0.25.
+    sigma2
+        The decoder variance sigma_x^2: one of 0.1, 0.25, 0.5, 1, 2, or ``"learned"``.
+    optimizer
+        ``"sgd"`` or ``"adam"``.
+    lr
+        Learning rate: one of 0.001, 0.003, 0.01, 0.03, 0.1.
+    hidden
+        Units in the one hidden layer of the encoder and of the decoder: 4, 8, 16, 32 or 64.
+    seed
+        Training seed: the weights start from ``default_rng(seed)``, shuffling and noise come from
+        ``default_rng(seed + 1)`` (seed 3: the book's first baseline run).
+    title
+        A line of bold text above the controls.
+    """
+
+    _esm = bundle()
+    _css = _CSS
+
+    beta = t.Float(1.0).tag(sync=True)
+    sigma2 = t.Union([t.Float(), t.Unicode()], default_value=BASELINE.sigma2).tag(sync=True)
+    optimizer = t.Unicode("sgd").tag(sync=True)
+    lr = t.Float(BASELINE.lr).tag(sync=True)
+    hidden = t.Int(BASELINE.hidden).tag(sync=True)
+    seed = t.Int(3).tag(sync=True)
+    epochs = t.Int(BASELINE.epochs).tag(sync=True)
+    n_points = t.Int(BASELINE.n_points).tag(sync=True)
+    batch_size = t.Int(BASELINE.batch_size).tag(sync=True)
+    init_scale = t.Float(BASELINE.init_scale).tag(sync=True)
+    title = t.Unicode("").tag(sync=True)
+    note = t.Unicode(NOTE).tag(sync=True)
+
+    def __init__(self, *, beta: float = 1.0, sigma2=BASELINE.sigma2, optimizer: str = "sgd",
+                 lr: float = BASELINE.lr, hidden: int = BASELINE.hidden, seed: int = 3,
+                 title: str = ""):
+        lo, hi, step = BETA_RANGE
+        beta = _checks.nonnegative_float(beta, "beta")
+        if beta > hi or abs(beta / step - round(beta / step)) > 1e-9:
+            raise ValueError(f"beta must be in [{lo}, {hi}] on a grid of {step}, got {beta}")
+        if sigma2 != "learned":
+            sigma2 = _choice(sigma2, SIGMA2_CHOICES, 'sigma2 (or "learned")')
+        if optimizer not in ("sgd", "adam"):
+            raise ValueError(f'optimizer must be "sgd" or "adam", got {optimizer!r}')
+        lr = _choice(lr, LR_CHOICES, "lr")
+        hidden = int(_choice(hidden, HIDDEN_CHOICES, "hidden"))
+        if isinstance(seed, bool) or not isinstance(seed, int) or not SEED_RANGE[0] <= seed <= SEED_RANGE[1]:
+            raise ValueError(f"seed must be an integer in [{SEED_RANGE[0]}, {SEED_RANGE[1]}], got {seed!r}")
+        super().__init__(beta=float(beta), sigma2=sigma2, optimizer=optimizer,
+                         lr=float(lr), hidden=hidden, seed=seed, title=str(title))
+
+    @property
+    def settings(self) -> dict:
+        """The current settings (what the controls show; a reader's changes sync back in JupyterLab)."""
+        return {k: getattr(self, k) for k in ("beta", "sigma2", "optimizer", "lr", "hidden", "seed")}
+
+    def __repr__(self) -> str:
+        s = self.settings
+        s2 = s["sigma2"] if s["sigma2"] == "learned" else f"{s['sigma2']:g}"
+        return (f"Playground(beta={s['beta']:g}, sigma2={s2}, {s['optimizer']}, lr={s['lr']:g}, "
+                f"hidden={s['hidden']}, seed={s['seed']}; {self.n_points} points, {self.epochs} epochs)")
+
+
+def playground(**kwargs) -> Playground:
+    """The training playground of chapter 6 (keyword arguments: see :class:`Playground`)."""
+    return Playground(**kwargs)
