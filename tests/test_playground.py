@@ -20,6 +20,7 @@ screen readers; dark mode; a 360-px phone.
 from __future__ import annotations
 
 import functools
+import importlib
 import http.server
 import json
 import re
@@ -33,7 +34,9 @@ import pytest
 from bookpaths import node_path
 
 import vaebook as vb
-from vaebook.widgets import playground as pg
+import vaebook.widgets  # noqa: F401  (the package exports the function playground, so:)
+
+pg = importlib.import_module("vaebook.widgets.playground")   # the module
 
 REL_TOL = 1e-12     # one step's gradients: float64 both sides, only the order of rounding differs
 RUN_TOL = 1e-8      # parameters after 500 epochs (the engine's own one-ulp spread is below 1e-12)
@@ -300,3 +303,200 @@ def test_bundle_imports_live_js_decode_and_settings_validate():
 def test_bad_settings_raise_clear_errors(kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         pg.playground(**kwargs)
+
+
+# ----------------------------------------------------------------------------------------------
+# Browser: the helper takes a page URL, so every engine the site tests use can run it
+# ----------------------------------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+VENDOR = ROOT / "_site_assets" / "_vendor"
+TIMEOUT_MS = 30_000
+# the colours pydata-sphinx-theme gives its dark mode (html[data-theme="dark"]), for a test page
+DARK_THEME = ('html[data-theme="dark"] { --pst-color-text-base: #ced6dd; --pst-color-background: #121212;'
+              ' --pst-color-primary: #8ab4f8; background: #121212; color: #ced6dd; }')
+
+
+def playground_page(folder: Path, widget: pg.Playground, theme: str = "light") -> Path:
+    """A page showing ``widget`` the way the site does (saved widget state, the vendored
+    require.js, widget configuration and HTML manager, no kernel), in the light or dark theme."""
+    from ipywidgets.embed import embed_data
+
+    if not (VENDOR / "html-manager" / "embed-amd.js").exists():
+        pytest.fail(f"the site's vendored assets are missing from {VENDOR}: run `make vendor`")
+    data = embed_data(views=[widget], drop_defaults=False)
+    shutil.copytree(VENDOR, folder / "_vendor", dirs_exist_ok=True)
+    shutil.copy(ROOT / "site" / "widgets-config.js", folder / "_vendor" / "widgets-config.js")
+    (view,) = data["view_specs"]
+    page = folder / f"{theme}.html"
+    page.write_text(
+        f'<!DOCTYPE html><html data-theme="{theme}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<link rel="icon" href="data:,"><style>{DARK_THEME} body {{ margin: 8px; }}</style>\n'
+        '<script src="_vendor/require.js"></script>\n<script src="_vendor/widgets-config.js"></script>\n'
+        '<script src="_vendor/html-manager/embed-amd.js"></script>\n'
+        '<script type="application/vnd.jupyter.widget-state+json">'
+        f'{json.dumps(data["manager_state"])}</script></head><body><main><h1>Playground</h1>'
+        '<div class="cell"><script type="application/vnd.jupyter.widget-view+json">'
+        f'{json.dumps(view)}</script></div></main></body></html>')
+    return page
+
+
+def _contrast(c1, c2) -> float:
+    """WCAG contrast ratio of two sRGB colours given as 0-255 triples."""
+    def lum(c):
+        ch = [v / 255 for v in c]
+        ch = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in ch]
+        return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2]
+    a, b = sorted((lum(c1), lum(c2)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def _rgb(css: str) -> tuple:
+    return tuple(int(float(v)) for v in re.findall(r"[\d.]+", css)[:3])
+
+
+def check_playground(browser, url: str, *, phone: bool = False, dark: bool = False) -> dict:
+    """Use the playground on the page at ``url`` as a reader would, in ``browser`` (Playwright):
+    train (keyboard on a laptop, a tap on a phone) and see the loss fall and every view change;
+    pause (one more epoch is then exactly one); change a control (a new model from epoch 0);
+    reset. Checks the labels a screen reader reads, the colours (dark mode) and the layout."""
+    if phone:
+        context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
+                                      has_touch=True, is_mobile=True)
+    else:
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(url, wait_until="load", timeout=TIMEOUT_MS)
+        root = page.locator(".vaebook-playground")
+        root.wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_function("() => document.querySelector('.vaebook-playground').dataset.draws >= 1",
+                               timeout=TIMEOUT_MS)
+        get = lambda key: root.get_attribute(f"data-{key}")  # noqa: E731
+        assert get("epoch") == "0"
+
+        # ---- labelled for screen readers: every control has a label, every view a description
+        labels = page.evaluate("""() => Array.from(document.querySelectorAll('.vaebook-playground .pg-control'))
+            .map(c => { const l = document.querySelector(`label[for="${c.id}"]`); return l ? l.textContent : ''; })""")
+        assert len(labels) == 6 and all(labels), f"controls without a label: {labels}"
+        assert page.get_by_role("button", name="Train").count() == 1
+        assert page.get_by_role("button", name="One epoch").count() == 1
+        assert page.get_by_role("button", name="Reset").count() == 1
+        assert page.get_by_role("status").count() == 1
+        views = root.locator("canvas[role=img]")
+        assert views.count() == 4 and all(views.nth(i).get_attribute("aria-label") for i in range(4))
+
+        # ---- colours: text readable on the page's background, in either theme
+        colours = page.evaluate("""() => { const r = document.querySelector('.vaebook-playground');
+            return [getComputedStyle(r).color, getComputedStyle(document.documentElement).backgroundColor]; }""")
+        fg = _rgb(colours[0])
+        bg = _rgb(colours[1]) if not colours[1].startswith("rgba(0, 0, 0, 0)") else (255, 255, 255)
+        assert _contrast(fg, bg) >= 4.5, f"text {colours[0]} on {colours[1]}: contrast {_contrast(fg, bg):.1f}"
+        assert get("theme") == ("dark" if dark else "light")
+
+        # ---- layout: nothing wider than the screen, targets large enough to touch
+        widths = page.evaluate("""() => [document.documentElement.scrollWidth, window.innerWidth,
+            Math.min(...Array.from(document.querySelectorAll('.vaebook-playground button, .vaebook-playground select'))
+                        .map(b => b.getBoundingClientRect().height))]""")
+        assert widths[0] <= widths[1], f"the page scrolls sideways: {widths[0]} px wide on a {widths[1]} px screen"
+        assert widths[2] >= 24, f"a control is {widths[2]} px high, too small to tap"
+
+        # ---- train: the loss falls and every view changes
+        pictures = [views.nth(i).evaluate("(c) => c.toDataURL()") for i in range(4)]
+        start = page.get_by_role("button", name="Train")
+        if phone:
+            start.tap()
+        else:
+            start.focus()
+            page.keyboard.press("Enter")
+        page.wait_for_function("() => +document.querySelector('.vaebook-playground').dataset.epoch >= 40",
+                               timeout=TIMEOUT_MS)
+        assert get("running") == "1"
+        first, last = float(get("first-total")), float(get("total"))
+        assert last < first - 1.0, f"the loss did not fall: epoch 1 {first:.3f}, now {last:.3f}"
+        changed = [views.nth(i).evaluate("(c) => c.toDataURL()") != pictures[i] for i in range(4)]
+        assert all(changed), f"views that did not change while training: {changed}"
+
+        # ---- pause: training stops; one epoch is then exactly one more
+        pause = page.get_by_role("button", name="Pause")
+        pause.tap() if phone else pause.click()
+        page.wait_for_function("() => document.querySelector('.vaebook-playground').dataset.running === '0'",
+                               timeout=TIMEOUT_MS)
+        epoch = int(get("epoch"))
+        assert "paused" in page.get_by_role("status").inner_text()
+        page.get_by_role("button", name="One epoch").click()
+        page.wait_for_function(f"() => document.querySelector('.vaebook-playground').dataset.epoch === '{epoch + 1}'",
+                               timeout=TIMEOUT_MS)
+        assert get("running") == "0"
+
+        # ---- change a control with the keyboard: a new model, from epoch 0
+        hidden = root.locator("select.pg-hidden")
+        hidden.focus()
+        page.keyboard.press("ArrowUp")   # 32 -> 16 hidden units
+        if hidden.input_value() == "32":
+            hidden.select_option("16")
+        page.wait_for_function("() => document.querySelector('.vaebook-playground').dataset.epoch === '0'",
+                               timeout=TIMEOUT_MS)
+        assert root.evaluate("(r) => r.__run.config.encHidden[0]") == int(hidden.input_value()) != 32
+        beta = root.locator("input.pg-beta")
+        beta.focus()
+        page.keyboard.press("ArrowRight")
+        assert root.evaluate("(r) => r.__run.beta") == 1.25
+        page.get_by_role("button", name="One epoch").click()
+        page.wait_for_function("() => document.querySelector('.vaebook-playground').dataset.epoch === '1'",
+                               timeout=TIMEOUT_MS)
+
+        # ---- reset: back to epoch 0 with the same settings, and the same first epoch again
+        after_one = root.evaluate("(r) => Array.from(r.__run.params)")
+        page.get_by_role("button", name="Reset").click()
+        page.wait_for_function("() => document.querySelector('.vaebook-playground').dataset.epoch === '0'",
+                               timeout=TIMEOUT_MS)
+        page.get_by_role("button", name="One epoch").click()
+        page.wait_for_function("() => document.querySelector('.vaebook-playground').dataset.epoch === '1'",
+                               timeout=TIMEOUT_MS)
+        assert root.evaluate("(r) => Array.from(r.__run.params)") == after_one, "reset did not start over"
+        assert not errors, f"errors on the page: {errors}"
+        return {"first": first, "last": last, "epoch": epoch}
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's package), as tests/test_site.py launches it."""
+    from playwright.sync_api import sync_playwright
+
+    from test_site import CHROMIUM_FLAGS, chromium_path
+
+    pw = sync_playwright().start()
+    b = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
+    yield b
+    b.close()
+    pw.stop()
+
+
+@pytest.fixture(scope="module")
+def playground_pages(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("playground")
+    w = pg.playground()
+    for theme in ("light", "dark"):
+        playground_page(folder, w, theme)
+    from test_site import _QuietHandler
+
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("where", ["laptop, light", "phone, dark"])
+def test_playground_in_chromium(browser, playground_pages, where):
+    phone, dark = where.startswith("phone"), where.endswith("dark")
+    out = check_playground(browser, playground_pages + ("dark.html" if dark else "light.html"),
+                           phone=phone, dark=dark)
+    print(f"{where}: loss {out['first']:.3f} -> {out['last']:.3f} nats per point by epoch {out['epoch']}")

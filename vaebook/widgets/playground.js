@@ -4,7 +4,8 @@
 import { Adam, Generator, Run, SGD, decode, decoderLayers, initParams, makeConfig,
          makeMixture } from "./playground_engine.js";
 
-const PG_BUDGET_MS = 8;         // training time per animation frame
+const PG_BUDGET_MS = 6;         // training time per slice (one task of the main thread)
+const PG_REDRAW_MS = 100;       // the views are redrawn at most this often while training
 const PG_PRIOR_DRAWS = 400;     // decoded draws from the prior shown over the data
 const PG_DATA_SEED = 0;         // the book's data: make_mixture(n, default_rng(0))
 const PG_PRIOR_SEED = 7;
@@ -99,12 +100,15 @@ function pgTicks(lo, hi, n = 4) {
   return out;
 }
 
-function pgDots(plot, xy, n, colors, r) {
+function pgDots(plot, xy, n, color, r, groups = null, which = 0) {
   const { ctx, sx, sy } = plot;
+  ctx.fillStyle = color;
+  ctx.beginPath();
   for (let i = 0; i < n; i++) {
-    ctx.fillStyle = typeof colors === "string" ? colors : colors[i];
-    ctx.fillRect(sx(xy[2 * i]) - r, sy(xy[2 * i + 1]) - r, 2 * r, 2 * r);
+    if (groups && groups[i] !== which) continue;
+    ctx.rect(sx(xy[2 * i]) - r, sy(xy[2 * i + 1]) - r, 2 * r, 2 * r);
   }
+  ctx.fill();
 }
 
 const PG_CONTROLS = [
@@ -213,7 +217,7 @@ function render({ model, el }) {
     run = new Run({ config, params, X: data.X, n, batchSize: model.get("batch_size"), optimizer,
                     rng: new Generator(s.seed + 1), beta: s.beta });
     root.__run = run;
-    stats = { frames: 0, maxWorkMs: 0, trainMs: 0, steps: 0 };
+    stats = { frames: 0, maxWorkMs: 0, trainMs: 0, steps: 0, works: [], draws: [], doneAt: 0 };
     root.__stats = stats;
   }
 
@@ -229,8 +233,8 @@ function render({ model, el }) {
     const h = run.history, E = run.epoch;
     // loss curves
     const xmax = Math.max(epochsTarget, E);
-    let ymax = 1;
-    for (let e = 0; e < E; e++) ymax = Math.max(ymax, h.recon[e], h.kl[e]);
+    let ymax = 1;   // the first epochs' large loss may run off the top once training has settled
+    for (let e = E > 20 ? 2 : 0; e < E; e++) ymax = Math.max(ymax, 1.3 * h.recon[e], 1.3 * h.kl[e]);
     ymax = Math.min(ymax, 50);
     const lp = pgPlot(lossCanvas, root, [0, xmax], [0, ymax * 1.05],
                       { xlabel: "epoch", ylabel: "nats per point", xticks: pgTicks(0, xmax),
@@ -255,7 +259,7 @@ function render({ model, el }) {
     const zt = pgTicks(-zmax, zmax);
     const mp = pgPlot(meanCanvas, root, [-zmax, zmax], [-zmax, zmax],
                       { xlabel: "\u03bc\u2081", ylabel: "\u03bc\u2082", xticks: zt, yticks: zt });
-    pgDots(mp, mu, n, Array.from(data.labels, (l) => pal.clusters[l]), 1.2);
+    pal.clusters.forEach((color, k) => pgDots(mp, mu, n, color, 1.2, data.labels, k));
     mp.done();
     // decoded prior draws over the data, with live.js's decoder
     const layers = decoderLayers(run.config, run.params);
@@ -296,6 +300,7 @@ function render({ model, el }) {
     root.dataset.firstTotal = E ? String(h.total[0]) : "";
     root.dataset.klDims = JSON.stringify(kd);
     root.dataset.draws = String(((root.dataset.draws | 0) + 1));
+    drawnEpoch = E;
   }
 
   function pgLegend(canvas, items) {
@@ -313,6 +318,13 @@ function render({ model, el }) {
     }
   }
 
+  // Training runs in slices of a few milliseconds, each its own task (scheduled through a
+  // MessageChannel), so the browser can paint and answer input between any two slices; the views
+  // are redrawn in animation frames, at most every PG_REDRAW_MS.
+  const channel = new MessageChannel();
+  let lastDraw = 0, drawnEpoch = -1, chain = 0;   // one chain of slices at a time
+  channel.port1.onmessage = (e) => { if (e.data === chain) slice(); };
+
   function setRunning(on) {
     running = on;
     startBtn.textContent = on ? "Pause" : "Train";
@@ -320,37 +332,49 @@ function render({ model, el }) {
     root.dataset.running = on ? "1" : "0";
     if (on) {
       status.textContent = "training";
+      chain += 1;
+      channel.port2.postMessage(chain);
       rafId = requestAnimationFrame(frame);
     } else {
       cancelAnimationFrame(rafId);
+      if (drawnEpoch !== run.epoch) draw();
       status.textContent = run.diverged ? `diverged at epoch ${run.epoch}: try a smaller learning rate`
-        : `paused at epoch ${run.epoch}`;
+        : run.epoch === epochsTarget ? `trained ${run.epoch} epochs` : `paused at epoch ${run.epoch}`;
     }
   }
 
-  function frame() {
+  function slice() {
     if (!running) return;
     const t0 = performance.now(), deadline = t0 + PG_BUDGET_MS;
-    let ended = false, steps = 0;
+    let steps = 0;
     do {
       for (let k = 0; k < 4; k++) {
         steps += 1;
-        if (run.stepBatch()) {
-          ended = true;
-          if (run.epoch === epochsTarget || run.diverged) break;
-        }
+        if (run.stepBatch() && (run.epoch === epochsTarget || run.diverged)) break;
       }
     } while (performance.now() < deadline && run.epoch !== epochsTarget && !run.diverged);
-    const t1 = performance.now();
-    stats.trainMs += t1 - t0;
+    const work = performance.now() - t0;
+    stats.trainMs += work;
     stats.steps += steps;
-    if (ended) draw();
-    stats.frames += 1;
-    stats.maxWorkMs = Math.max(stats.maxWorkMs, performance.now() - t0);
+    stats.works.push(work);
+    stats.maxWorkMs = Math.max(stats.maxWorkMs, work);
     if (run.diverged || run.epoch === epochsTarget) {
+      stats.doneAt = performance.now();
       setRunning(false);
-      if (!run.diverged) status.textContent = `trained ${run.epoch} epochs`;
       return;
+    }
+    channel.port2.postMessage(chain);
+  }
+
+  function frame(now) {
+    if (!running) return;
+    if (run.epoch !== drawnEpoch && now - lastDraw >= PG_REDRAW_MS) {
+      const t0 = performance.now();
+      draw();
+      lastDraw = now;
+      const work = performance.now() - t0;
+      stats.draws.push(work);
+      stats.maxWorkMs = Math.max(stats.maxWorkMs, work);
     }
     rafId = requestAnimationFrame(frame);
   }

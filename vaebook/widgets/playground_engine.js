@@ -287,40 +287,105 @@ export function decoderLayers(config, params) {
 // ---------------------------------------------------------------------------------------------
 const LOG_2PI = Math.log(2.0 * Math.PI);
 
+// The three loops below add up chains of products. A chain is as slow as its additions one after
+// another, so each loop runs four independent chains side by side (four outputs, four weights,
+// four inputs), each still added up in its own order.
+
 /** out[p, :] = a[p, :] @ W + b for m points (points are rows), then max(0, .) if relu. Each
  * output adds up a[0] W[0, j], a[1] W[1, j], ..., then b[j]: the order of live.js's decode. */
 function denseForward(a, nIn, P, wOff, bOff, nOut, out, m, relu) {
+  const n4 = nOut - (nOut % 4);
   for (let p = 0; p < m; p++) {
     const ai = p * nIn, oi = p * nOut;
-    for (let j = 0; j < nOut; j++) {
+    let j = 0;
+    for (; j < n4; j += 4) {
+      let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+      for (let i = 0, w = wOff + j; i < nIn; i++, w += nOut) {
+        const v = a[ai + i];
+        s0 += v * P[w]; s1 += v * P[w + 1]; s2 += v * P[w + 2]; s3 += v * P[w + 3];
+      }
+      s0 += P[bOff + j]; s1 += P[bOff + j + 1]; s2 += P[bOff + j + 2]; s3 += P[bOff + j + 3];
+      out[oi + j] = relu && !(s0 > 0.0) ? 0.0 : s0;
+      out[oi + j + 1] = relu && !(s1 > 0.0) ? 0.0 : s1;
+      out[oi + j + 2] = relu && !(s2 > 0.0) ? 0.0 : s2;
+      out[oi + j + 3] = relu && !(s3 > 0.0) ? 0.0 : s3;
+    }
+  }
+  for (let j = n4; j < nOut; j++) {  // the last outputs, two points at a time
+    let p = 0;
+    for (; p + 1 < m; p += 2) {
+      const a0 = p * nIn, a1 = a0 + nIn;
+      let s0 = 0.0, s1 = 0.0;
+      for (let i = 0, w = wOff + j; i < nIn; i++, w += nOut) { s0 += a[a0 + i] * P[w]; s1 += a[a1 + i] * P[w]; }
+      s0 += P[bOff + j]; s1 += P[bOff + j];
+      out[p * nOut + j] = relu && !(s0 > 0.0) ? 0.0 : s0;
+      out[(p + 1) * nOut + j] = relu && !(s1 > 0.0) ? 0.0 : s1;
+    }
+    for (; p < m; p++) {
       let s = 0.0;
-      for (let i = 0, w = wOff + j; i < nIn; i++, w += nOut) s += a[ai + i] * P[w];
+      for (let i = 0, w = wOff + j; i < nIn; i++, w += nOut) s += a[p * nIn + i] * P[w];
       s += P[bOff + j];
-      out[oi + j] = relu && !(s > 0.0) ? 0.0 : s;
+      out[p * nOut + j] = relu && !(s > 0.0) ? 0.0 : s;
     }
   }
 }
 
-/** Gradients of a dense layer from d loss / d out (m x nOut): dW += a^T dout, db += sum dout,
- * and, if dx is given, dx = dout W^T, times (a > 0) when a is a ReLU output. */
+/** Sum over p < m of x[start + p * stride] (y[...] times it, if y): four partial sums. */
+function sumStrided(x, xs, xStride, y, ys, yStride, m) {
+  let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, p = 0;
+  if (y) {
+    for (; p + 3 < m; p += 4, xs += 4 * xStride, ys += 4 * yStride) {
+      s0 += x[xs] * y[ys]; s1 += x[xs + xStride] * y[ys + yStride];
+      s2 += x[xs + 2 * xStride] * y[ys + 2 * yStride]; s3 += x[xs + 3 * xStride] * y[ys + 3 * yStride];
+    }
+    for (; p < m; p++, xs += xStride, ys += yStride) s0 += x[xs] * y[ys];
+  } else {
+    for (; p + 3 < m; p += 4, xs += 4 * xStride) {
+      s0 += x[xs]; s1 += x[xs + xStride]; s2 += x[xs + 2 * xStride]; s3 += x[xs + 3 * xStride];
+    }
+    for (; p < m; p++, xs += xStride) s0 += x[xs];
+  }
+  return (s0 + s1) + (s2 + s3);
+}
+
+/** Gradients of a dense layer from d loss / d out (m x nOut): dW = a^T dout, db = sum dout, and,
+ * if dx is given, dx = dout W^T, times (a > 0) when a is a ReLU output. */
 function denseBackward(a, nIn, P, G, wOff, bOff, nOut, dout, dx, m, reluInput) {
-  for (let k = 0; k < nIn * nOut; k++) G[wOff + k] = 0.0;
-  for (let j = 0; j < nOut; j++) G[bOff + j] = 0.0;
+  const n4 = nOut - (nOut % 4);
+  for (let i = 0; i < nIn; i++) {
+    const row = wOff + i * nOut;
+    let j = 0;
+    for (; j < n4; j += 4) {
+      let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+      for (let p = 0, ai = i, di = j; p < m; p++, ai += nIn, di += nOut) {
+        const v = a[ai];
+        s0 += v * dout[di]; s1 += v * dout[di + 1]; s2 += v * dout[di + 2]; s3 += v * dout[di + 3];
+      }
+      G[row + j] = s0; G[row + j + 1] = s1; G[row + j + 2] = s2; G[row + j + 3] = s3;
+    }
+    for (; j < nOut; j++) G[row + j] = sumStrided(a, i, nIn, dout, j, nOut, m);
+  }
+  for (let j = 0; j < nOut; j++) G[bOff + j] = sumStrided(dout, j, nOut, null, 0, 0, m);
+  if (!dx) return;
+  const i4 = nIn - (nIn % 4);
   for (let p = 0; p < m; p++) {
     const ai = p * nIn, di = p * nOut;
-    for (let i = 0; i < nIn; i++) {
-      const v = a[ai + i], row = wOff + i * nOut;
-      if (v !== 0.0) for (let j = 0; j < nOut; j++) G[row + j] += v * dout[di + j];
-    }
-    for (let j = 0; j < nOut; j++) G[bOff + j] += dout[di + j];
-    if (dx) {
-      for (let i = 0; i < nIn; i++) {
-        if (reluInput && !(a[ai + i] > 0.0)) { dx[ai + i] = 0.0; continue; }
-        let s = 0.0;
-        const row = wOff + i * nOut;
-        for (let j = 0; j < nOut; j++) s += P[row + j] * dout[di + j];
-        dx[ai + i] = s;
+    let i = 0;
+    for (; i < i4; i += 4) {
+      let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+      const w0 = wOff + i * nOut, w1 = w0 + nOut, w2 = w1 + nOut, w3 = w2 + nOut;
+      for (let j = 0; j < nOut; j++) {
+        const d = dout[di + j];
+        s0 += P[w0 + j] * d; s1 += P[w1 + j] * d; s2 += P[w2 + j] * d; s3 += P[w3 + j] * d;
       }
+      dx[ai + i] = reluInput && !(a[ai + i] > 0.0) ? 0.0 : s0;
+      dx[ai + i + 1] = reluInput && !(a[ai + i + 1] > 0.0) ? 0.0 : s1;
+      dx[ai + i + 2] = reluInput && !(a[ai + i + 2] > 0.0) ? 0.0 : s2;
+      dx[ai + i + 3] = reluInput && !(a[ai + i + 3] > 0.0) ? 0.0 : s3;
+    }
+    for (; i < nIn; i++) {
+      const s = sumStrided(P, wOff + i * nOut, 1, dout, di, 1, nOut);
+      dx[ai + i] = reluInput && !(a[ai + i] > 0.0) ? 0.0 : s;
     }
   }
 }
