@@ -213,6 +213,7 @@ process.stdout.write(JSON.stringify({ batch: Array.from(batch), one }));
 
 
 RNG_BODY = """
+P.useZigguratWidths(Float64Array.from(input.widths));
 const out = {};
 for (const s of input.seeds) {
   const g = new P.Generator(s);
@@ -233,23 +234,73 @@ process.stdout.write(JSON.stringify(out));
 
 def test_random_stream_is_numpys_default_rng(tmp_path):
     seeds = [0, 3, 4, 2**32 - 1]
-    n_normals = 300_000  # every layer of the ziggurat, and its wedges, many times
-    out = node_run(tmp_path, RNG_BODY, {"seeds": seeds, "nNormals": n_normals})
+    n_normals = 200_000  # every layer of the ziggurat, its wedges and its tail, many times
+    out = node_run(tmp_path, RNG_BODY, {"seeds": seeds, "nNormals": n_normals,
+                                        "widths": pg.ziggurat_widths().tolist()})
     for s in seeds:
         r, g = out[str(s)], np.random.default_rng(s)
         assert int(r["state0"]) == g.bit_generator.state["state"]["state"], f"seed {s}: PCG64 seeding"
         assert r["labels"] == g.integers(0, 4, size=1000).tolist(), f"seed {s}: integers"
         assert r["perm"] == g.permutation(2000).tolist(), f"seed {s}: permutation"
         normals = g.standard_normal(n_normals)
-        rel = np.abs(np.array(r["normals"]) - normals) / np.abs(normals)
-        assert rel.max() < 1e-13, f"seed {s}: standard normals differ by {rel.max():.2g} (relative)"
+        same = np.array(r["normals"]) == normals
+        assert same.all(), (f"seed {s}: {(~same).sum()} of {n_normals} standard normals differ, "
+                            f"the first at draw {np.argmin(same)}")
         assert r["perm2"] == g.permutation(37).tolist()
         assert int(r["state1"]) == g.bit_generator.state["state"]["state"]
     X, labels = vb.make_mixture(2000, np.random.default_rng(0))
     assert out["mixture"]["labels"] == labels.tolist()
-    np.testing.assert_allclose(np.reshape(out["mixture"]["X"], (2000, 2)), X, rtol=1e-13, atol=0)
+    assert np.array_equal(np.reshape(out["mixture"]["X"], (2000, 2)), X), "the browser's data differ from the book's"
     init = vb.init_params(vb.BASELINE.config(), np.random.default_rng(3))
-    np.testing.assert_allclose(out["init"], init.vector, rtol=1e-13, atol=0)
+    assert np.array_equal(out["init"], init.vector), "the browser's initial weights differ from NumPy's"
+
+
+def test_ziggurat_widths_are_read_off_numpy_and_needed():
+    w = pg.ziggurat_widths()
+    approx = pg._ziggurat_widths_float64()
+    assert w.shape == (256,) and np.all(w > 0)
+    # the recursion in float64 is close but not equal: NumPy's own widths are needed
+    rel = np.abs(approx / w - 1.0)
+    assert rel.max() < 1e-12 and (approx != w).sum() > 10
+    # x = rabs * w[i] for a fresh stream: NumPy's draws on the fast path are reproduced exactly
+    bitgen = np.random.PCG64(99)
+    state = bitgen.state
+    raw = bitgen.random_raw(1)
+    bitgen.state = state
+    x = np.random.Generator(bitgen).standard_normal()
+    i, rabs = int(raw[0] & np.uint64(0xFF)), float((raw[0] >> np.uint64(9)) & np.uint64((1 << 52) - 1))
+    sign = -1.0 if (int(raw[0]) >> 8) & 1 else 1.0
+    assert x == sign * rabs * w[i]
+
+
+BOOK_RUN_BODY = """
+P.useZigguratWidths(Float64Array.from(input.widths));
+const { X } = P.makeMixture(2000, new P.Generator(0));
+const config = P.makeConfig({ initScale: 0.1 });
+const params = P.initParams(config, new P.Generator(3));
+const run = new P.Run({ config, params, X, n: 2000, batchSize: 64, optimizer: new P.SGD(0.01),
+                        rng: new P.Generator(4) });
+run.epochs(input.epochs);
+process.stdout.write(JSON.stringify({ params: Array.from(params), total: run.history.total }));
+"""
+
+
+def test_the_browsers_own_baseline_run_is_the_books_run(tmp_path):
+    """With its own random stream (no noise handed in), seed 3 trains the chapter's baseline run
+    (the first 50 epochs here; the whole run, fed NumPy's draws, is checked above, and the
+    stream itself in test_random_stream_is_numpys_default_rng)."""
+    base = vb.BASELINE
+    config = base.config()
+    epochs = 50
+    X, _ = vb.make_mixture(base.n_points, np.random.default_rng(0))
+    params = vb.init_params(config, np.random.default_rng(3))
+    history = vb.train(params, config, X, epochs=epochs, batch_size=base.batch_size,
+                       optimizer=base.optimizer(), rng=np.random.default_rng(4))
+    out = node_run(tmp_path, BOOK_RUN_BODY, {"widths": pg.ziggurat_widths().tolist(), "epochs": epochs})
+    err = np.abs(np.array(out["params"]) - params.vector).max()
+    print(f"the browser's own baseline run (seed 3), {epochs} epochs: max |JS - NumPy| = {err:.1e}")
+    assert err <= RUN_TOL
+    np.testing.assert_allclose(out["total"], history["total"], rtol=1e-9)
 
 
 def test_engine_rejects_bad_input(tmp_path):
@@ -355,11 +406,14 @@ def _rgb(css: str) -> tuple:
     return tuple(int(float(v)) for v in re.findall(r"[\d.]+", css)[:3])
 
 
-def check_playground(browser, url: str, *, phone: bool = False, dark: bool = False) -> dict:
+def check_playground(browser, url: str, *, phone: bool = False, dark: bool = False,
+                     first_epoch: np.ndarray | None = None) -> dict:
     """Use the playground on the page at ``url`` as a reader would, in ``browser`` (Playwright):
     train (keyboard on a laptop, a tap on a phone) and see the loss fall and every view change;
     pause (one more epoch is then exactly one); change a control (a new model from epoch 0);
-    reset. Checks the labels a screen reader reads, the colours (dark mode) and the layout."""
+    reset. Checks the labels a screen reader reads, the colours (dark mode) and the layout.
+    ``first_epoch``: the parameters vaebook.train reaches after one epoch of the widget's
+    starting settings, which the browser's first epoch must equal (to 1e-12)."""
     if phone:
         context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
                                       has_touch=True, is_mobile=True)
@@ -404,6 +458,17 @@ def check_playground(browser, url: str, *, phone: bool = False, dark: bool = Fal
         assert widths[0] <= widths[1], f"the page scrolls sideways: {widths[0]} px wide on a {widths[1]} px screen"
         assert widths[2] >= 24, f"a control is {widths[2]} px high, too small to tap"
 
+        # ---- one epoch by hand: the library's first epoch, from the browser's own random stream
+        if first_epoch is not None:
+            page.get_by_role("button", name="One epoch").click()
+            page.wait_for_function("() => document.querySelector('.vaebook-playground').dataset.epoch === '1'",
+                                   timeout=TIMEOUT_MS)
+            err = np.abs(np.array(root.evaluate("(r) => Array.from(r.__run.params)")) - first_epoch).max()
+            assert err <= 1e-12, f"the browser's first epoch differs from vaebook.train's by {err:.3g}"
+            page.get_by_role("button", name="Reset").click()
+            page.wait_for_function("() => document.querySelector('.vaebook-playground').dataset.epoch === '0'",
+                                   timeout=TIMEOUT_MS)
+
         # ---- train: the loss falls and every view changes
         pictures = [views.nth(i).evaluate("(c) => c.toDataURL()") for i in range(4)]
         start = page.get_by_role("button", name="Train")
@@ -412,7 +477,7 @@ def check_playground(browser, url: str, *, phone: bool = False, dark: bool = Fal
         else:
             start.focus()
             page.keyboard.press("Enter")
-        page.wait_for_function("() => +document.querySelector('.vaebook-playground').dataset.epoch >= 40",
+        page.wait_for_function("() => +document.querySelector('.vaebook-playground').dataset.epoch >= 15",
                                timeout=TIMEOUT_MS)
         assert get("running") == "1"
         first, last = float(get("first-total")), float(get("total"))
@@ -494,9 +559,20 @@ def playground_pages(tmp_path_factory):
     server.server_close()
 
 
+def baseline_first_epoch() -> np.ndarray:
+    """vaebook.train's parameters after one epoch of the baseline run (seeds 0, 3, 4)."""
+    base = vb.BASELINE
+    config = base.config()
+    X, _ = vb.make_mixture(base.n_points, np.random.default_rng(0))
+    params = vb.init_params(config, np.random.default_rng(3))
+    vb.train(params, config, X, epochs=1, batch_size=base.batch_size, optimizer=base.optimizer(),
+             rng=np.random.default_rng(4))
+    return params.vector.copy()
+
+
 @pytest.mark.parametrize("where", ["laptop, light", "phone, dark"])
 def test_playground_in_chromium(browser, playground_pages, where):
     phone, dark = where.startswith("phone"), where.endswith("dark")
     out = check_playground(browser, playground_pages + ("dark.html" if dark else "light.html"),
-                           phone=phone, dark=dark)
+                           phone=phone, dark=dark, first_epoch=baseline_first_epoch())
     print(f"{where}: loss {out['first']:.3f} -> {out['last']:.3f} nats per point by epoch {out['epoch']}")

@@ -2,7 +2,7 @@
 // the reader's browser, by the engine of playground_engine.js (held equal to vaebook.train), in
 // slices of a few milliseconds per animation frame so the page stays responsive.
 import { Adam, Generator, Run, SGD, decode, decoderLayers, initParams, makeConfig,
-         makeMixture } from "./playground_engine.js";
+         makeMixture, useZigguratWidths } from "./playground_engine.js";
 
 const PG_BUDGET_MS = 6;         // training time per slice (one task of the main thread)
 const PG_REDRAW_MS = 100;       // the views are redrawn at most this often while training
@@ -16,6 +16,13 @@ const PG_PALETTE = {
   dark: { recon: "#F07F3C", kl: "#56B4E9", total: "#BBBBBB", model: "#F07F3C", data: "#8A8A8A",
           clusters: ["#56B4E9", "#E69F00", "#2BC89A", "#E39ACB"] },
 };
+
+/** A Float64Array from base64 of its little-endian bytes. */
+function pgF64(text) {
+  const bin = atob(text), bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Float64Array(bytes.buffer);
+}
 
 function pgEl(tag, attrs = {}, text = null) {
   const e = document.createElement(tag);
@@ -187,6 +194,7 @@ function render({ model, el }) {
   el.appendChild(root);
 
   // ---- state
+  useZigguratWidths(pgF64(model.get("zig_wi")));   // NumPy's normals, bit for bit
   const n = model.get("n_points"), epochsTarget = model.get("epochs");
   const data = makeMixture(n, new Generator(PG_DATA_SEED));
   const priorZ = new Generator(PG_PRIOR_SEED).normals(2 * PG_PRIOR_DRAWS);

@@ -25,11 +25,13 @@ import cannot be resolved on the page.
 from __future__ import annotations
 
 import base64
+import functools
 import math
 import re
 from pathlib import Path
 
 import anywidget
+import numpy as np
 import traitlets as t
 
 from .. import _checks
@@ -46,8 +48,9 @@ HIDDEN_CHOICES = (4, 8, 16, 32, 64)
 BETA_RANGE = (0.0, 12.0, 0.25)   # lo, hi, step of the slider
 SEED_RANGE = (0, 9999)
 
-NOTE = ("The browser draws the data, the initial weights and the noise with the same random "
-        "stream as NumPy's default_rng, so seed 3 trains the book's baseline run.")
+NOTE = ("Your browser draws the data, the initial weights and the noise from the same random "
+        "stream as NumPy's default_rng: with the settings above and seed 3 it trains exactly the "
+        "baseline run of this chapter.")
 
 _CSS = """
 .vaebook-playground { font-family: var(--pst-font-family-base, sans-serif); font-size: 0.9rem;
@@ -89,9 +92,91 @@ def bundle() -> str:
     page, n = re.subn(r'^import \{[^}]*\} from "\./playground_engine\.js";\n', "", page, flags=re.M)
     if n != 1:
         raise RuntimeError("playground.js must import playground_engine.js exactly once")
-    # drop whole-line comments (the source files keep them); nothing else changes
-    strip = lambda s: "\n".join(line for line in s.splitlines() if not line.lstrip().startswith("//"))  # noqa: E731
-    return strip(engine) + "\n" + strip(page) + "\n"
+    return _strip(engine) + "\n" + _strip(page) + "\n"
+
+
+def _strip(source: str) -> str:
+    """The script without its comment lines and indentation (the page's copy; the files keep
+    both). Only whole lines go: ``//`` lines and the lines of ``/** ... */`` blocks, which in
+    these two scripts never hold code; no string literal of theirs spans lines."""
+    out, in_doc = [], False
+    for line in source.splitlines():
+        text = line.strip()
+        if in_doc:
+            in_doc = not text.endswith("*/")
+            continue
+        if text.startswith("/**") or text.startswith("/*"):
+            in_doc = not text.endswith("*/")
+            continue
+        if text and not text.startswith("//"):
+            out.append(text)
+    return "\n".join(out)
+
+
+@functools.lru_cache(maxsize=1)
+def ziggurat_widths() -> np.ndarray:
+    """The 256 layer widths of NumPy's ziggurat for ``standard_normal``, read off NumPy's own draws.
+
+    A draw takes one 64-bit word r from the bit generator, picks the layer ``i = r & 0xff`` and,
+    in nearly every case, returns ``x = rabs * w[i]`` with ``rabs = (r >> 9) & (2^52 - 1)`` (a
+    sign bit in between). Drawing the raw words and the normals from the same PCG64 state pairs
+    each normal with its word; each pair pins ``w[i]`` to an interval about one unit in the last
+    place wide, and a few hundred pairs per layer leave exactly one float64. The widths cannot be
+    recomputed from the ziggurat's recursion in float64 (it amplifies rounding by about 1e4 by the
+    top layer), so the playground is given these: with them its normals are NumPy's, bit for bit.
+    """
+    n = 80_000
+    bitgen = np.random.PCG64(20261208)
+    start = bitgen.state
+    raw = bitgen.random_raw(n)
+    bitgen.state = start
+    normals = np.random.Generator(bitgen).standard_normal(int(n * 0.95))
+    idx = (raw & np.uint64(0xFF)).astype(np.intp)
+    sign = ((raw >> np.uint64(8)) & np.uint64(1)).astype(bool)
+    rabs = ((raw >> np.uint64(9)) & np.uint64((1 << 52) - 1)).astype(np.float64)
+    approx = _ziggurat_widths_float64()
+    guess = np.where(sign, -1.0, 1.0) * rabs * approx[idx]
+    pairs_i, pairs_j = [], []
+    i = j = 0
+    while j < normals.size and i + 8 < n:          # walk both streams; skip words a draw used up
+        for k in range(i, i + 8):
+            if abs(normals[j] - guess[k]) <= 1e-9 * abs(guess[k]):
+                pairs_i.append(k)
+                pairs_j.append(j)
+                i = k + 1
+                break
+        else:                                        # a draw from the tail: no word alone made it
+            i += 3
+        j += 1
+    pairs_i, pairs_j = np.array(pairs_i), np.array(pairs_j)
+    widths = np.empty(256)
+    for layer in range(256):
+        sel = idx[pairs_i] == layer
+        r, x = rabs[pairs_i[sel]], np.abs(normals[pairs_j[sel]])
+        if r.size < 50:
+            raise RuntimeError(f"ziggurat layer {layer}: only {r.size} draws to read its width from")
+        lo = hi = np.median(x / r)
+        cands = {lo}
+        for _ in range(8):
+            lo, hi = np.nextafter(lo, -np.inf), np.nextafter(hi, np.inf)
+            cands |= {lo, hi}
+        fits = [c for c in sorted(cands) if np.array_equal(r * c, x)]
+        if len(fits) != 1:
+            raise RuntimeError(f"ziggurat layer {layer}: {len(fits)} widths fit NumPy's draws")
+        widths[layer] = fits[0]
+    return widths
+
+
+def _ziggurat_widths_float64() -> np.ndarray:
+    """The widths from the ziggurat's recursion in float64: within about 1e-13 of NumPy's."""
+    r, v = 3.6541528853610087963519472518, 0.0049286732339746519
+    x = np.zeros(256)
+    x[0] = r
+    for i in range(1, 255):
+        x[i] = np.sqrt(-2.0 * np.log(np.exp(-0.5 * x[i - 1] ** 2) + v / x[i - 1]))
+    x = x[::-1] / 2.0**52
+    x[0] = v / np.exp(-0.5 * r * r) / 2.0**52
+    return x
 
 
 def _choice(value, choices, name):
@@ -138,6 +223,7 @@ class Playground(anywidget.AnyWidget):
     init_scale = t.Float(BASELINE.init_scale).tag(sync=True)
     title = t.Unicode("").tag(sync=True)
     note = t.Unicode(NOTE).tag(sync=True)
+    zig_wi = t.Unicode().tag(sync=True)   # NumPy's ziggurat widths, float64 base64 (2.7 kB)
 
     def __init__(self, *, beta: float = 1.0, sigma2=BASELINE.sigma2, optimizer: str = "sgd",
                  lr: float = BASELINE.lr, hidden: int = BASELINE.hidden, seed: int = 3,
@@ -154,7 +240,8 @@ class Playground(anywidget.AnyWidget):
         hidden = int(_choice(hidden, HIDDEN_CHOICES, "hidden"))
         if isinstance(seed, bool) or not isinstance(seed, int) or not SEED_RANGE[0] <= seed <= SEED_RANGE[1]:
             raise ValueError(f"seed must be an integer in [{SEED_RANGE[0]}, {SEED_RANGE[1]}], got {seed!r}")
-        super().__init__(beta=float(beta), sigma2=sigma2, optimizer=optimizer,
+        wi = base64.b64encode(np.ascontiguousarray(ziggurat_widths(), "<f8").tobytes()).decode("ascii")
+        super().__init__(zig_wi=wi, beta=float(beta), sigma2=sigma2, optimizer=optimizer,
                          lr=float(lr), hidden=hidden, seed=seed, title=str(title))
 
     @property

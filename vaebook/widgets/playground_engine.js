@@ -83,6 +83,15 @@ const ZIG = (() => {
 })();
 export const ziggurat = ZIG;
 
+/** Use NumPy's exact layer widths (vaebook.widgets.playground.ziggurat_widths(): the float64
+ * recursion above is within about 1e-13 of them, not equal). */
+export function useZigguratWidths(wi) {
+  if (wi.length !== 256 || !Array.prototype.every.call(wi, (w) => w > 0 && Number.isFinite(w))) {
+    throw new Error("the ziggurat needs 256 positive layer widths");
+  }
+  ZIG.wi.set(wi);
+}
+
 /** NumPy's Generator(PCG64(SeedSequence(seed))): the same numbers as np.random.default_rng(seed). */
 export class Generator {
   constructor(seed) {
