@@ -362,9 +362,12 @@ def test_bad_settings_raise_clear_errors(kwargs, message):
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "_site_assets" / "_vendor"
 TIMEOUT_MS = 30_000
-# the colours pydata-sphinx-theme gives its dark mode (html[data-theme="dark"]), for a test page
-DARK_THEME = ('html[data-theme="dark"] { --pst-color-text-base: #ced6dd; --pst-color-background: #121212;'
-              ' --pst-color-primary: #8ab4f8; background: #121212; color: #ced6dd; }')
+# pydata-sphinx-theme's dark mode (html[data-theme="dark"]) as it treats widget output: a dark
+# page, and each widget on a light card with dark text; JupyterLab's dark theme: light text
+DARK_THEME = ('html[data-theme="dark"] body { background: #121212; color: #ced6dd; }'
+              ' html[data-theme="dark"] .widget-subarea { background: #ced6dd; color: #222832;'
+              ' border-radius: .25rem; padding: .5rem; }'
+              ' html[data-theme="lab-dark"] body { background: #111111; color: #d5d5d5; }')
 
 
 def playground_page(folder: Path, widget: pg.Playground, theme: str = "light") -> Path:
@@ -414,11 +417,12 @@ def check_playground(browser, url: str, *, phone: bool = False, dark: bool = Fal
     reset. Checks the labels a screen reader reads, the colours (dark mode) and the layout.
     ``first_epoch``: the parameters vaebook.train reaches after one epoch of the widget's
     starting settings, which the browser's first epoch must equal (to 1e-12)."""
+    scheme = "dark" if dark else "light"   # the site's theme follows the reader's system setting
     if phone:
         context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
-                                      has_touch=True, is_mobile=True)
+                                      has_touch=True, is_mobile=True, color_scheme=scheme)
     else:
-        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        context = browser.new_context(viewport={"width": 1100, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -436,20 +440,27 @@ def check_playground(browser, url: str, *, phone: bool = False, dark: bool = Fal
         labels = page.evaluate("""() => Array.from(document.querySelectorAll('.vaebook-playground .pg-control'))
             .map(c => { const l = document.querySelector(`label[for="${c.id}"]`); return l ? l.textContent : ''; })""")
         assert len(labels) == 6 and all(labels), f"controls without a label: {labels}"
-        assert page.get_by_role("button", name="Train").count() == 1
-        assert page.get_by_role("button", name="One epoch").count() == 1
-        assert page.get_by_role("button", name="Reset").count() == 1
-        assert page.get_by_role("status").count() == 1
+        assert root.get_by_role("button", name="Train").count() == 1
+        assert root.get_by_role("button", name="One epoch").count() == 1
+        assert root.get_by_role("button", name="Reset").count() == 1
+        assert root.get_by_role("status").count() == 1
         views = root.locator("canvas[role=img]")
         assert views.count() == 4 and all(views.nth(i).get_attribute("aria-label") for i in range(4))
 
         # ---- colours: text readable on the page's background, in either theme
         colours = page.evaluate("""() => { const r = document.querySelector('.vaebook-playground');
-            return [getComputedStyle(r).color, getComputedStyle(document.documentElement).backgroundColor]; }""")
-        fg = _rgb(colours[0])
-        bg = _rgb(colours[1]) if not colours[1].startswith("rgba(0, 0, 0, 0)") else (255, 255, 255)
+            let e = r, bg = 'rgb(255, 255, 255)';   // the first ancestor that paints a background
+            for (; e; e = e.parentElement) {
+              const c = getComputedStyle(e).backgroundColor;
+              if (c && c !== 'transparent' && !c.startsWith('rgba(0, 0, 0, 0)')) { bg = c; break; }
+            }
+            return [getComputedStyle(r).color, bg]; }""")
+        fg, bg = _rgb(colours[0]), _rgb(colours[1])
         assert _contrast(fg, bg) >= 4.5, f"text {colours[0]} on {colours[1]}: contrast {_contrast(fg, bg):.1f}"
-        assert get("theme") == ("dark" if dark else "light")
+        # the plots' colours are those made for the background the widget actually sits on
+        assert get("theme") == ("dark" if sum(bg) < 3 * 128 else "light"), (get("theme"), colours)
+        if dark:
+            assert page.evaluate("() => matchMedia('(prefers-color-scheme: dark)').matches")
 
         # ---- layout: nothing wider than the screen, targets large enough to touch
         widths = page.evaluate("""() => [document.documentElement.scrollWidth, window.innerWidth,
@@ -460,18 +471,18 @@ def check_playground(browser, url: str, *, phone: bool = False, dark: bool = Fal
 
         # ---- one epoch by hand: the library's first epoch, from the browser's own random stream
         if first_epoch is not None:
-            page.get_by_role("button", name="One epoch").click()
+            root.get_by_role("button", name="One epoch").click()
             page.wait_for_function("() => document.querySelector('.vaebook-playground').dataset.epoch === '1'",
                                    timeout=TIMEOUT_MS)
             err = np.abs(np.array(root.evaluate("(r) => Array.from(r.__run.params)")) - first_epoch).max()
             assert err <= 1e-12, f"the browser's first epoch differs from vaebook.train's by {err:.3g}"
-            page.get_by_role("button", name="Reset").click()
+            root.get_by_role("button", name="Reset").click()
             page.wait_for_function("() => document.querySelector('.vaebook-playground').dataset.epoch === '0'",
                                    timeout=TIMEOUT_MS)
 
         # ---- train: the loss falls and every view changes
         pictures = [views.nth(i).evaluate("(c) => c.toDataURL()") for i in range(4)]
-        start = page.get_by_role("button", name="Train")
+        start = root.get_by_role("button", name="Train")
         if phone:
             start.tap()
         else:
@@ -486,13 +497,13 @@ def check_playground(browser, url: str, *, phone: bool = False, dark: bool = Fal
         assert all(changed), f"views that did not change while training: {changed}"
 
         # ---- pause: training stops; one epoch is then exactly one more
-        pause = page.get_by_role("button", name="Pause")
+        pause = root.get_by_role("button", name="Pause")
         pause.tap() if phone else pause.click()
         page.wait_for_function("() => document.querySelector('.vaebook-playground').dataset.running === '0'",
                                timeout=TIMEOUT_MS)
         epoch = int(get("epoch"))
-        assert "paused" in page.get_by_role("status").inner_text()
-        page.get_by_role("button", name="One epoch").click()
+        assert "paused" in root.get_by_role("status").inner_text()
+        root.get_by_role("button", name="One epoch").click()
         page.wait_for_function(f"() => document.querySelector('.vaebook-playground').dataset.epoch === '{epoch + 1}'",
                                timeout=TIMEOUT_MS)
         assert get("running") == "0"
@@ -510,16 +521,16 @@ def check_playground(browser, url: str, *, phone: bool = False, dark: bool = Fal
         beta.focus()
         page.keyboard.press("ArrowRight")
         assert root.evaluate("(r) => r.__run.beta") == 1.25
-        page.get_by_role("button", name="One epoch").click()
+        root.get_by_role("button", name="One epoch").click()
         page.wait_for_function("() => document.querySelector('.vaebook-playground').dataset.epoch === '1'",
                                timeout=TIMEOUT_MS)
 
         # ---- reset: back to epoch 0 with the same settings, and the same first epoch again
         after_one = root.evaluate("(r) => Array.from(r.__run.params)")
-        page.get_by_role("button", name="Reset").click()
+        root.get_by_role("button", name="Reset").click()
         page.wait_for_function("() => document.querySelector('.vaebook-playground').dataset.epoch === '0'",
                                timeout=TIMEOUT_MS)
-        page.get_by_role("button", name="One epoch").click()
+        root.get_by_role("button", name="One epoch").click()
         page.wait_for_function("() => document.querySelector('.vaebook-playground').dataset.epoch === '1'",
                                timeout=TIMEOUT_MS)
         assert root.evaluate("(r) => Array.from(r.__run.params)") == after_one, "reset did not start over"
@@ -547,7 +558,7 @@ def browser():
 def playground_pages(tmp_path_factory):
     folder = tmp_path_factory.mktemp("playground")
     w = pg.playground()
-    for theme in ("light", "dark"):
+    for theme in ("light", "dark", "lab-dark"):
         playground_page(folder, w, theme)
     from test_site import _QuietHandler
 
@@ -570,9 +581,9 @@ def baseline_first_epoch() -> np.ndarray:
     return params.vector.copy()
 
 
-@pytest.mark.parametrize("where", ["laptop, light", "phone, dark"])
+@pytest.mark.parametrize("where", ["laptop, light", "phone, dark", "laptop, lab-dark"])
 def test_playground_in_chromium(browser, playground_pages, where):
-    phone, dark = where.startswith("phone"), where.endswith("dark")
-    out = check_playground(browser, playground_pages + ("dark.html" if dark else "light.html"),
-                           phone=phone, dark=dark, first_epoch=baseline_first_epoch())
+    phone, theme = where.startswith("phone"), where.split(", ")[1]
+    out = check_playground(browser, playground_pages + f"{theme}.html", phone=phone,
+                           dark=theme != "light", first_epoch=baseline_first_epoch())
     print(f"{where}: loss {out['first']:.3f} -> {out['last']:.3f} nats per point by epoch {out['epoch']}")

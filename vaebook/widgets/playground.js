@@ -37,11 +37,10 @@ function pgFmt(v, d = 3) {
   return (v < 0 ? "\u2212" : "") + Math.abs(v).toFixed(d);
 }
 
-/** Whether the page shows light text on a dark background (pydata-sphinx-theme's dark mode). */
+/** Whether the widget shows light text on a dark background. Decided by its own text colour,
+ * which it inherits: pydata-sphinx-theme's dark mode puts widget output on a light card (dark
+ * text), JupyterLab's dark theme does not (light text). */
 function pgIsDark(root) {
-  const theme = document.documentElement.dataset.theme;
-  if (theme === "dark") return true;
-  if (theme === "light") return false;
   const m = getComputedStyle(root).color.match(/\d+(\.\d+)?/g);
   if (!m) return false;
   const [r, g, b] = m.map(Number);

@@ -54,7 +54,7 @@ NOTE = ("Your browser draws the data, the initial weights and the noise from the
 
 _CSS = """
 .vaebook-playground { font-family: var(--pst-font-family-base, sans-serif); font-size: 0.9rem;
-  color: var(--pst-color-text-base, #222); max-width: 100%; }
+  max-width: 100%; }
 .vaebook-playground .pg-title { font-weight: bold; margin-bottom: 0.3rem; }
 .vaebook-playground .pg-buttons { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; }
 .vaebook-playground button { font: inherit; min-height: 2.2rem; min-width: 2.75rem; padding: 0.2rem 0.8rem;
@@ -66,7 +66,8 @@ _CSS = """
 .vaebook-playground .pg-controls { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; margin: 0.5rem 0; }
 .vaebook-playground .pg-row { display: flex; align-items: center; gap: 0.4rem; }
 .vaebook-playground select, .vaebook-playground input { font: inherit; min-height: 2rem;
-  color: inherit; background: var(--pst-color-background, transparent); }
+  color: inherit; background: transparent; border: 1px solid currentColor; border-radius: 0.25rem; }
+.vaebook-playground option { color: #222; background: #fff; }
 .vaebook-playground input[type=number] { width: 5.5em; }
 .vaebook-playground input[type=range] { width: 140px; }
 .vaebook-playground .pg-value { font-family: monospace; min-width: 3em; }
