@@ -77,6 +77,38 @@ def numpy_seconds() -> float:
     return time.perf_counter() - t0
 
 
+NODE_RUN = """
+import * as P from "./bundle.js";
+import * as fs from "node:fs";
+P.useZigguratWidths(Float64Array.from(JSON.parse(fs.readFileSync("widths.json", "utf8"))));
+const c0 = process.cpuUsage(), t0 = performance.now();
+const { X } = P.makeMixture(2000, new P.Generator(0));
+const config = P.makeConfig({ initScale: 0.1 });
+const run = new P.Run({ config, params: P.initParams(config, new P.Generator(3)), X, n: 2000,
+                        batchSize: 64, optimizer: new P.SGD(0.01), rng: new P.Generator(4) });
+run.epochs(500);
+const c = process.cpuUsage(c0);
+console.log(JSON.stringify({ cpu: (c.user + c.system) / 1e6, wall: (performance.now() - t0) / 1e3 }));
+"""
+
+
+def node_seconds(pg) -> dict:
+    """The same run in Node (the page's module, no page): its CPU time, which the machine's load
+    hardly changes, and its wall-clock time."""
+    import shutil
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "package.json").write_text('{"type": "module"}')
+        (folder / "bundle.js").write_text(pg.bundle())
+        (folder / "widths.json").write_text(json.dumps(pg.ziggurat_widths().tolist()))
+        (folder / "run.js").write_text(NODE_RUN)
+        out = subprocess.run([shutil.which("node"), "run.js"], capture_output=True, text=True, cwd=folder,
+                             check=True)
+        return json.loads(out.stdout)
+
+
 def state_bytes(widget) -> tuple[int, int]:
     """Bytes of the widget's saved state on a page (JSON, as the page stores it), raw and gzipped."""
     from ipywidgets.embed import embed_data
@@ -123,6 +155,9 @@ def main() -> None:
 
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
           f"vaebook.train (NumPy), same run: {numpy_seconds():.2f} s")
+    node = node_seconds(pg)
+    print(f"the same run in Node (the page's JavaScript, no page): {node['cpu']:.2f} s of CPU time "
+          f"= {16000 / node['cpu']:,.0f} steps per CPU-second; {node['wall']:.2f} s wall-clock")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         playground_page(folder, widget, "light")

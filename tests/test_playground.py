@@ -457,6 +457,12 @@ def check_playground(browser, url: str, *, phone: bool = False, dark: bool = Fal
             return [getComputedStyle(r).color, bg]; }""")
         fg, bg = _rgb(colours[0]), _rgb(colours[1])
         assert _contrast(fg, bg) >= 4.5, f"text {colours[0]} on {colours[1]}: contrast {_contrast(fg, bg):.1f}"
+        texts = page.evaluate("""() => Array.from(document.querySelectorAll(
+            '.vaebook-playground :is(label, figcaption, button, select, .pg-readout, .pg-status, .pg-note, .pg-title)'))
+            .map(e => [e.tagName + '.' + e.className, getComputedStyle(e).color])""")
+        for what, colour in texts:   # every piece of text, not only the widget's own colour
+            c = _contrast(_rgb(colour), bg)
+            assert c >= 4.5, f"{what}: text {colour} on {colours[1]}: contrast {c:.1f}"
         # the plots' colours are those made for the background the widget actually sits on
         assert get("theme") == ("dark" if sum(bg) < 3 * 128 else "light"), (get("theme"), colours)
         if dark:

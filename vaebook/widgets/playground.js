@@ -315,13 +315,15 @@ function render({ model, el }) {
     ctx.font = "11px sans-serif";
     ctx.textAlign = "left";
     ctx.textBaseline = "middle";
-    let x = 46;
+    let y = 16;   // one line per item, at the top right of the plot
+    const w = canvas.clientWidth || 200;
+    const x = w - 14 - Math.max(...items.map(([text]) => ctx.measureText(text).width)) - 16;
     for (const [text, color] of items) {
       ctx.fillStyle = color;
-      ctx.fillRect(x, 14, 12, 3);
+      ctx.fillRect(x, y - 1, 12, 3);
       ctx.fillStyle = getComputedStyle(root).color;
-      ctx.fillText(text, x + 16, 15);
-      x += 22 + ctx.measureText(text).width;
+      ctx.fillText(text, x + 16, y);
+      y += 14;
     }
   }
 

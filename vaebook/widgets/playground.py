@@ -76,8 +76,9 @@ _CSS = """
   gap: 0.5rem; }
 .vaebook-playground .pg-view { margin: 0; min-width: 0; }
 .vaebook-playground .pg-view canvas { display: block; width: 100%; height: 190px; }
-.vaebook-playground figcaption { font-size: 0.8rem; line-height: 1.25; }
-.vaebook-playground .pg-note { font-size: 0.8rem; margin-top: 0.3rem; opacity: 0.85; }
+.vaebook-playground figcaption { font-size: 0.8rem; line-height: 1.25; color: inherit; text-align: left;
+  margin: 0.1rem 0 0; }
+.vaebook-playground .pg-note { font-size: 0.8rem; margin-top: 0.3rem; }
 """
 
 
