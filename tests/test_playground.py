@@ -354,6 +354,16 @@ def test_bundle_imports_live_js_decode_and_settings_validate():
 def test_bad_settings_raise_clear_errors(kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         pg.playground(**kwargs)
+    w = pg.playground()   # the same check when a setting is changed from Python (JupyterLab)
+    (name, value), = kwargs.items()
+    if name == "seed" and value == 2.0:
+        return   # the Int trait itself turns 2.0 into 2 before any check sees it
+    from traitlets import TraitError
+
+    with pytest.raises((ValueError, TraitError)) as err:   # TraitError: the trait's own type check
+        setattr(w, name, value)
+    assert message in str(err.value) or (err.type is TraitError and name in str(err.value))
+    assert w.settings == pg.playground().settings   # the bad value was not taken
 
 
 # ----------------------------------------------------------------------------------------------

@@ -416,20 +416,27 @@ function render({ model, el }) {
       } else if (v !== "learned" && v !== "sgd" && v !== "adam") {
         v = Number(v);
       }
-      model.set(c.name, v);
-      model.save_changes(); // a no-op without a kernel (static page), a sync in JupyterLab
-      if (input.__out) input.__out.textContent = pgFmt(v, 2);
-      reset(); // a new setting trains a new model from epoch 0
+      if (model.get(c.name) === v) { showSettings(); return; }
+      model.set(c.name, v);   // -> onSetting, below
+      model.save_changes();   // a no-op without a kernel (static page), a sync in JupyterLab
     };
     input.addEventListener(c.kind === "range" ? "input" : "change", apply);
   }
+  // a new setting, from a control or from Python (JupyterLab), trains a new model from epoch 0
+  const onSetting = () => { showSettings(); reset(); };
+  for (const c of PG_CONTROLS) model.on(`change:${c.name}`, onSetting);
   const onResize = () => draw();
   window.addEventListener("resize", onResize);
   showSettings();
   newRun();
   draw();
   status.textContent = "press Train";
-  return () => { running = false; cancelAnimationFrame(rafId); window.removeEventListener("resize", onResize); };
+  return () => {
+    running = false;
+    cancelAnimationFrame(rafId);
+    window.removeEventListener("resize", onResize);
+    for (const c of PG_CONTROLS) model.off(`change:${c.name}`, onSetting);
+  };
 }
 
 export default { render };

@@ -181,6 +181,31 @@ def _ziggurat_widths_float64() -> np.ndarray:
     return x
 
 
+def check_setting(name: str, value):
+    """``value`` as the widget stores setting ``name``, or ValueError naming what is wrong."""
+    if name == "beta":
+        lo, hi, step = BETA_RANGE
+        beta = _checks.nonnegative_float(value, "beta")
+        if beta > hi or abs(beta / step - round(beta / step)) > 1e-9:
+            raise ValueError(f"beta must be in [{lo}, {hi}] on a grid of {step}, got {value}")
+        return beta
+    if name == "sigma2":
+        return "learned" if value == "learned" else _choice(value, SIGMA2_CHOICES, 'sigma2 (or "learned")')
+    if name == "optimizer":
+        if value not in ("sgd", "adam"):
+            raise ValueError(f'optimizer must be "sgd" or "adam", got {value!r}')
+        return value
+    if name == "lr":
+        return _choice(value, LR_CHOICES, "lr")
+    if name == "hidden":
+        return int(_choice(value, HIDDEN_CHOICES, "hidden"))
+    if name == "seed":
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not SEED_RANGE[0] <= value <= SEED_RANGE[1]:
+            raise ValueError(f"seed must be an integer in [{SEED_RANGE[0]}, {SEED_RANGE[1]}], got {value!r}")
+        return int(value)
+    raise ValueError(f"the playground has no setting {name!r}")
+
+
 def _choice(value, choices, name):
     for c in choices:
         if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isclose(float(value), c):
@@ -230,21 +255,15 @@ class Playground(anywidget.AnyWidget):
     def __init__(self, *, beta: float = 1.0, sigma2=BASELINE.sigma2, optimizer: str = "sgd",
                  lr: float = BASELINE.lr, hidden: int = BASELINE.hidden, seed: int = 3,
                  title: str = ""):
-        lo, hi, step = BETA_RANGE
-        beta = _checks.nonnegative_float(beta, "beta")
-        if beta > hi or abs(beta / step - round(beta / step)) > 1e-9:
-            raise ValueError(f"beta must be in [{lo}, {hi}] on a grid of {step}, got {beta}")
-        if sigma2 != "learned":
-            sigma2 = _choice(sigma2, SIGMA2_CHOICES, 'sigma2 (or "learned")')
-        if optimizer not in ("sgd", "adam"):
-            raise ValueError(f'optimizer must be "sgd" or "adam", got {optimizer!r}')
-        lr = _choice(lr, LR_CHOICES, "lr")
-        hidden = int(_choice(hidden, HIDDEN_CHOICES, "hidden"))
-        if isinstance(seed, bool) or not isinstance(seed, int) or not SEED_RANGE[0] <= seed <= SEED_RANGE[1]:
-            raise ValueError(f"seed must be an integer in [{SEED_RANGE[0]}, {SEED_RANGE[1]}], got {seed!r}")
         wi = base64.b64encode(np.ascontiguousarray(ziggurat_widths(), "<f8").tobytes()).decode("ascii")
-        super().__init__(zig_wi=wi, beta=float(beta), sigma2=sigma2, optimizer=optimizer,
-                         lr=float(lr), hidden=hidden, seed=seed, title=str(title))
+        settings = {k: check_setting(k, v) for k, v in
+                    dict(beta=beta, sigma2=sigma2, optimizer=optimizer, lr=lr, hidden=hidden, seed=seed).items()}
+        super().__init__(zig_wi=wi, title=str(title), **settings)
+
+    @t.validate("beta", "sigma2", "optimizer", "lr", "hidden", "seed")
+    def _valid_setting(self, proposal):
+        """A setting changed from Python (in JupyterLab) is checked like the constructor's."""
+        return check_setting(proposal["trait"].name, proposal["value"])
 
     @property
     def settings(self) -> dict:
