@@ -26,12 +26,13 @@ from .latent import (digit_explorer, digit_interpolation, interpolation_explorer
                      latent_sweep)
 from .live import LiveDecoder
 from .naive_mc import mc_widget
+from .playground import Playground, playground
 from .reparam import reparam_widget
 
 __all__ = ["Choice", "InteractiveFigure", "LiveDecoder", "Slider", "bayes_widget",
            "digit_explorer", "digit_interpolation", "elbo_widget", "interpolation_explorer",
            "iwae_bound_widget", "kl_fit_widget", "kl_widget", "latent_explorer", "latent_sweep",
-           "mc_widget", "reparam_widget"]
+           "mc_widget", "reparam_widget", "Playground", "playground"]
 
 # Temporary: the modules' old (chapter-style) names keep working for the chapters and tests
 # written before the rename (``from vaebook.widgets import generator as gen``,
