@@ -140,18 +140,25 @@ def book_index() -> dict:
 
 
 def _latex_text(s: str) -> str:
-    return re.sub(r"[{}]", "", s.replace("\\&", "&").replace("~", " ")).strip()
+    from pybtex.richtext import Text
+
+    return " ".join(Text.from_latex(s).render_as("text").split())
 
 
 @functools.lru_cache(maxsize=None)
 def bibliography() -> dict:
-    """{key: (authors as the site writes them, year, url or None)} from book/references.bib."""
+    """{key: (authors as the site writes them, year, url or None, sort key)} from book/references.bib.
+
+    The sort key is the order of the bibliography (style ``alpha``: author, year, title), in
+    which sphinxcontrib-bibtex lists the keys of one citation."""
     from pybtex.database import parse_file
 
     entries = {}
     for key, e in parse_file(str(BIB)).entries.items():
         people = e.persons.get("author") or e.persons.get("editor") or []
-        last = [_latex_text(" ".join(p.prelast_names + p.last_names)) for p in people]
+        # as pybtex writes a "von Last" name: the von part tied with no-break spaces
+        last = [" ".join(filter(None, ["\u00a0".join(map(_latex_text, p.prelast_names)),
+                                        _latex_text(" ".join(p.last_names))])) for p in people]
         if len(last) == 1:
             authors = last[0]
         elif len(last) == 2:
@@ -161,7 +168,10 @@ def bibliography() -> dict:
         else:
             authors = _latex_text(e.fields.get("title", key))
         url = e.fields.get("url") or (f"https://doi.org/{e.fields['doi']}" if "doi" in e.fields else None)
-        entries[key] = (authors, _latex_text(e.fields.get("year", "")), url)
+        year = _latex_text(e.fields.get("year", ""))
+        sort = (" ".join(_latex_text(" ".join(p.last_names + p.first_names + p.middle_names)) for p in people).lower(),
+                year, _latex_text(e.fields.get("title", "")).lower())
+        entries[key] = (authors, year, url, sort)
     return entries
 
 
@@ -234,6 +244,7 @@ def render(name: str, content: str, doc: str, nb, *, site: bool = False) -> str:
         missing = [k for k in keys if k not in bib]
         if missing:
             raise ProseError(f"{doc}: citation key(s) not in {BIB.name}: {missing}")
+        keys.sort(key=lambda k: bib[k][3])
 
         def link(text, key):
             url = bib[key][2]
