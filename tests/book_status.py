@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 #: tests/test_reader_layer.py (the guard): asserts, glue calls, tolerance comments, printed
-#: validation lines and check-narrating sentences outside evidence cells.
+#: validation lines and check-narrating sentences outside evidence cells; and every seeded
+#: generator made through vb.rng.
 EVIDENCE_PENDING = {
     "01_introduction", "02_objective", "03_kl_elbo", "04_loss", "05_reparameterization",
     "06_implementation", "07_generator", "07_generating", "08_evaluation", "08_images",
