@@ -236,7 +236,11 @@ def render(name: str, content: str, doc: str, nb, *, site: bool = False) -> str:
         values = glue_values(source)
         if key not in values:
             raise ProseError(f"{doc}: no stored glue output named {key!r} (execute the notebook first)")
-        text = format_plain_text(values[key], fmt)
+        try:
+            text = format_plain_text(values[key], fmt)
+        except (TypeError, ValueError) as exc:
+            raise ProseError(f"{doc}: the glue output {key!r} is {values[key]!r}, which myst-nb cannot format "
+                             f"with {fmt!r} ({exc}): glue a Python number, e.g. float(x)") from None
         return text if site else MD_ESCAPE.sub(r"\\\1", text)
     if name.startswith("cite"):
         bib = bibliography()

@@ -17,7 +17,6 @@ EVIDENCE_PENDING = {
     "01_introduction", "02_objective", "03_kl_elbo", "04_loss", "05_reparameterization",
     "06_implementation", "07_generator", "07_generating", "08_evaluation", "08_images",
     "09_evaluation",
-    "appendix_maintainers",  # being converted on this branch
 }
 
 #: tests/test_prose.py: markdown not yet rewritten by scripts/prose.py (glue, citations,
@@ -26,7 +25,6 @@ PROSE_PENDING = {
     "01_introduction", "02_objective", "03_kl_elbo", "04_loss", "05_reparameterization",
     "06_implementation", "07_generator", "07_generating", "08_evaluation", "08_images",
     "09_evaluation",
-    "appendix_maintainers",  # being converted on this branch
 }
 
 
