@@ -56,7 +56,8 @@ ROLE = re.compile(r"\{(?P<name>glue:text|glue:any|glue|cite|cite:p|cite:t|eq|num
 FENCE = re.compile(r"^(?P<f>`{3,}|~{3,})(?!\s*\{(?!code))[^\n]*\n.*?^(?P=f)[ \t]*$", re.M | re.S)
 CODE_SPAN = re.compile(r"(?<![`}])(?P<t>`+)(?!`).+?(?<!`)(?P=t)(?!`)", re.S)
 COMMENT = re.compile(r"<!--.*?-->", re.S)
-MD_ESCAPE = re.compile(r"([\\`*_\[\]<>$|~])")
+#: Escaped in a glued text (brackets are not: jupyterlab-myst shows "\[" as typed).
+MD_ESCAPE = re.compile(r"([\\`*_<>$|~])")
 
 
 class ProseError(ValueError):
@@ -255,11 +256,8 @@ def render(name: str, content: str, doc: str, nb, *, site: bool = False) -> str:
             return text if site or not url else f"[{text}]({url})"
 
         if name == "cite:t":
-            parts = [f"{bib[k][0]} " + ("[" if site else "\\[") + link(bib[k][1], k) + ("]" if site else "\\]")
-                     for k in keys]
-            return ", ".join(parts)
-        inner = ", ".join(link(f"{bib[k][0]}, {bib[k][1]}", k) for k in keys)
-        return f"[{inner}]" if site else f"\\[{inner}\\]"
+            return ", ".join(f"{bib[k][0]} [{link(bib[k][1], k)}]" for k in keys)
+        return "[" + ", ".join(link(f"{bib[k][0]}, {bib[k][1]}", k) for k in keys) + "]"
     if name == "doc":
         title, target = _split_target(content)
         target_doc = _doc_of(target, doc)
@@ -310,6 +308,17 @@ def _outside(pos: int, spans) -> bool:
     return not any(a <= pos < b for a, b in spans)
 
 
+#: A line that starts with ``<!--`` opens an HTML block in CommonMark: the rest of that line would
+#: be shown as raw text in JupyterLab. A span that starts a line (after indentation, a list or
+#: quote marker) is therefore preceded by an invisible zero-width space.
+LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:(?:[-*+]|\d+[.)]|>)[ \t]+)*$")
+ZWSP = "&#8203;"
+
+
+def _lead(text: str, start: int) -> str:
+    return ZWSP if LINE_START.search(text[:start]) else ""
+
+
 def rewrite_markdown(text: str, doc: str, nb) -> str:
     """Every span re-rendered, every role JupyterLab cannot render turned into a span, every
     {doc} role into a markdown link."""
@@ -317,7 +326,8 @@ def rewrite_markdown(text: str, doc: str, nb) -> str:
         role = ROLE.fullmatch(m.group("role"))
         if role is None:
             raise ProseError(f"{doc}: a marked span with an unknown role {m.group('role')!r}")
-        return f"<!-- {m.group('role')} -->{render(role['name'], role['content'], doc, nb)}<!-- / -->"
+        return (f"{_lead(m.string, m.start())}<!-- {m.group('role')} -->"
+                f"{render(role['name'], role['content'], doc, nb)}<!-- / -->")
 
     text = SPAN.sub(span, text)
     protected = _protected(text)
@@ -331,7 +341,7 @@ def rewrite_markdown(text: str, doc: str, nb) -> str:
         elif needs_span(name, content, doc):
             if "--" in content:
                 raise ProseError(f"{doc}: {m.group(0)!r}: '--' cannot stand in an HTML comment")
-            new = f"<!-- {m.group(0)} -->{render(name, content, doc, nb)}<!-- / -->"
+            new = f"{_lead(text, m.start())}<!-- {m.group(0)} -->{render(name, content, doc, nb)}<!-- / -->"
         else:
             continue
         out.append(text[last:m.start()])

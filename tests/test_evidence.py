@@ -84,3 +84,20 @@ def test_the_command_line_check_fails_and_the_fix_passes(tmp_path):
 def test_every_evidence_cell_of_the_book_carries_its_metadata(path):
     found = evidence.problems(nbformat.read(path, as_version=4))
     assert not found, f"{path.name}: run `python scripts/evidence.py {path.relative_to(ROOT)}`:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.stem)
+def test_the_site_shows_each_evidence_cell_folded_behind_its_claim(built_site, path):
+    """myst-nb's hide-cell with the per-cell prompt: a closed <details> whose summary is the claim,
+    holding the cell's source and outputs (the cell still ran: its outputs are in the page)."""
+    import html
+    import re
+
+    nb = nbformat.read(path, as_version=4)
+    page = (built_site / f"{path.relative_to(ROOT).with_suffix('')}.html").read_text(encoding="utf-8")
+    folded = re.findall(r'<details class="admonition hide above-input">\s*<summary[^>]*>\s*'
+                        r'<p class="collapsed admonition-title">(.*?)</p>\s*'
+                        r'<p class="expanded admonition-title">(.*?)</p>', page, re.S)
+    claims = [evidence.claim_of(c.source) for c in nb.cells if evidence.is_evidence(c)]
+    assert [(html.unescape(a), html.unescape(b)) for a, b in folded] == [
+        (f"Evidence: {c}", evidence.HIDE_PROMPT) for c in claims], f"{path.name}: folded cells on the page"
