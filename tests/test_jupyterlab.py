@@ -572,6 +572,9 @@ def test_prose_and_evidence_read_in_jupyterlab_as_on_the_site(lab, browser, chap
     notebook = ROOT / chapter
     nb = json.loads(notebook.read_text())
     doc = prose.docname(notebook)
+    left = [r for c in nb["cells"] if c["cell_type"] == "markdown"
+            for r in prose.unconverted("".join(c["source"]), doc)]
+    assert not left, f"{chapter}: roles JupyterLab cannot render (python scripts/prose.py {chapter}): {left[:5]}"
     t0 = time.perf_counter()
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
