@@ -7,6 +7,10 @@ Each notebook runs top to bottom in a fresh "vaebook" kernel (the pinned numeric
 numerics.env) from book/, exactly as nbval and the book build run it, with the book's one
 per-cell timeout (`execute.timeout` in _config.yml). Volatile metadata (execution timings) is
 dropped so re-running gives clean diffs.
+
+After executing, the notebook's evidence cells get their metadata from their first line
+(scripts/evidence.py) and the text of every glue, citation and cross-chapter reference role is
+written into its markdown (scripts/prose.py), from the outputs just stored.
 """
 from __future__ import annotations
 
@@ -19,6 +23,10 @@ import yaml
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import evidence  # noqa: E402  (scripts/evidence.py)
+import prose  # noqa: E402  (scripts/prose.py)
+
 BOOK = ROOT / "book"
 KERNEL = {"name": "vaebook", "display_name": "Python 3 (vaebook)", "language": "python"}
 TIMEOUT = int(yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"])
@@ -33,6 +41,8 @@ def execute(path: Path) -> float:
     seconds = time.perf_counter() - t0
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+    evidence.apply(nb)
+    prose.convert(nb, path)
     nbformat.write(nb, path)
     return seconds
 

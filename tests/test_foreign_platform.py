@@ -1,4 +1,5 @@
-"""Every chapter executed on a deliberately foreign platform (see tests/test_platform.py):
+"""Every chapter executed on a deliberately foreign platform with shifted seeds (see
+tests/test_platform.py: another BLAS kernel, another SIMD level, VAEBOOK_SEED_OFFSET set):
 outputs are not compared, but every cell must run and every assert must hold. Kept in its own
 file so that, under `make test`'s two workers, it runs beside strict nbval."""
 from __future__ import annotations
