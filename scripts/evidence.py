@@ -96,7 +96,9 @@ def _without_evidence(metadata: dict) -> dict:
 
 
 def _carries_evidence(metadata: dict) -> bool:
-    return ("evidence" in metadata.get("tags", []) or "code_prompt_show" in metadata.get("mystnb", {}))
+    """Tagged as evidence (a folded cell with a prompt of its own, e.g. a helper the reader may
+    open, is not evidence unless its first line says so)."""
+    return "evidence" in metadata.get("tags", [])
 
 
 def malformed(nb) -> list[str]:
