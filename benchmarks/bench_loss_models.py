@@ -29,17 +29,11 @@ import numerics  # noqa: E402  (the pinned platform of numerics.env, one BLAS th
 numerics.apply()
 import numpy as np  # noqa: E402  (after the platform settings)
 
-from vaebook import make_mixture  # noqa: E402
 from vaebook import loss_models as lm  # noqa: E402
 
 RESULT = ROOT / "benchmarks" / "results" / "loss_models.npz"
 #: The chapter's training data: the running example's 2000 points.
-N_POINTS, DATA_SEED = 2000, 0
-
-
-def training_data() -> np.ndarray:
-    X, _ = make_mixture(N_POINTS, np.random.default_rng(DATA_SEED))
-    return X
+training_data = lm.training_data
 
 
 def main(argv=None) -> int:

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .gaussian import kl_diag_to_standard, log_normal_diag
+from .data import make_mixture
 from .model import VAEConfig, decode, decoder_variance, encode, init_params, reparameterize
 from .optim import Adam
 from .params import ParamDict
@@ -41,22 +42,31 @@ PREFIX = 40
 EVAL_DRAWS, EVAL_SEED = 20, 3
 
 
+def training_data() -> np.ndarray:
+    """The data the models are trained on: the running example's 2000 points, drawn with
+    ``make_mixture(2000, default_rng(0))``."""
+    X, _ = make_mixture(2000, np.random.default_rng(0))
+    return X
+
+
 def config(setting) -> VAEConfig:
     """The model of one setting: D = J = 2, one hidden layer of 32 units each side."""
     return VAEConfig(data_dim=2, latent_dim=2, sigma2=setting)
 
 
-def neg_elbo(params, cfg, X, draws: int = EVAL_DRAWS, seed: int = EVAL_SEED) -> dict:
+def neg_elbo(params, cfg, X, draws: int = EVAL_DRAWS, rng: np.random.Generator | None = None) -> dict:
     """The negative ELBO per point on all of ``X``, its two terms, sigma_x^2 and the encoder's noise.
 
-    The reconstruction term is averaged over ``draws`` noise draws per point (fixed by ``seed``), so
-    the estimate's Monte Carlo error is small; the KL is exact. Returns ``{"neg_elbo", "recon",
+    The reconstruction term is averaged over ``draws`` noise draws per point, from ``rng``
+    (``default_rng(EVAL_SEED)`` when None, as in the stored trajectories), so the estimate's Monte
+    Carlo error is small; the KL is exact. Returns ``{"neg_elbo", "recon",
     "kl", "s2", "enc_std"}`` (``s2``: sigma_x^2 per data dimension; ``enc_std``: the mean of the
     encoder's standard deviations sigma_j over points and coordinates).
     """
     mu, log_var = encode(params, cfg, X)
     s2 = decoder_variance(params, cfg)
-    eps = np.random.default_rng(seed).standard_normal((draws, *mu.shape))
+    rng = np.random.default_rng(EVAL_SEED) if rng is None else rng
+    eps = rng.standard_normal((draws, *mu.shape))
     recon = float(np.mean([np.mean(-log_normal_diag(X, decode(params, cfg, reparameterize(mu, log_var, e)), s2))
                            for e in eps]))
     kl = float(np.mean(kl_diag_to_standard(mu, log_var)))
@@ -64,17 +74,22 @@ def neg_elbo(params, cfg, X, draws: int = EVAL_DRAWS, seed: int = EVAL_SEED) -> 
             "enc_std": float(np.mean(np.exp(0.5 * log_var)))}
 
 
-def train_run(X, setting, seed: int, epochs: int, checkpoints=()):
+def train_run(X, setting, seed: int, epochs: int, checkpoints=(), until: int | None = None):
     """One run of ``epochs`` epochs with the module's schedule.
 
     Returns ``(params, snapshots)``: the trained parameters and ``{epoch: parameter vector}`` at each
-    epoch in ``checkpoints`` (a copy taken after that many epochs).
+    epoch in ``checkpoints`` (a copy taken after that many epochs). With ``until``, the run stops
+    after that many epochs of the same schedule (the first part of the run, exactly).
     """
     cfg = config(setting)
     params = init_params(cfg, np.random.default_rng(seed))
     rng, optimizer = np.random.default_rng(seed + 1), Adam(LR)
     switch = 3 * epochs // 4
     stops = sorted({e for e in checkpoints if 0 < e < epochs} | {switch, epochs})
+    if until is not None:
+        if not 0 < until <= epochs:
+            raise ValueError(f"until must be between 1 and epochs = {epochs}, got {until}")
+        stops = [e for e in stops if e < until] + [until]
     snapshots, done = {}, 0
     for stop in stops:
         if stop > done:
