@@ -97,6 +97,29 @@ def test_divergence_bad_input(call, match):
         call()
 
 
+def test_kl_of_random_two_bump_pairs_is_positive_and_small_shifts_cost_half_the_square():
+    # chapter 3: KL >= 0 for densities without a closed form; KL(N(0,1) || N(delta,1)) = delta^2 / 2
+    g = np.linspace(-20.0, 20.0, 8001)
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        (d1, d2), (w1, w2), (s1, s2) = rng.uniform(0, 6, 2), rng.uniform(0.1, 0.9, 2), rng.uniform(0.4, 1.5, 2)
+        assert kl_on_grid(bimodal_log_density(g, d1, w1, s1), bimodal_log_density(g, d2, w2, s2), g) > 0
+    for delta in (0.1, 0.01):
+        kl = kl_on_grid(normal_log_density(g, 0.0, 1.0), normal_log_density(g, delta, 1.0), g)
+        assert abs(kl / (delta**2 / 2) - 1) < 1e-6
+
+
+def test_elbo_closed_forms_against_quadrature_on_the_chapter_3_model():
+    # chapter 3's model and poor q: the closed-form ELBO and gap equal their quadratures
+    model, x = LinearGaussian.scalar(1.0, 0.0, 0.7), 1.5
+    z = np.linspace(-12.0, 12.0, 12001)
+    log_q = normal_log_density(z, -0.3, 0.8)
+    log_joint = model.log_likelihood(x, z) + model.log_prior(z)
+    t = gaussian_q_elbo(model, x, [-0.3], [0.64])
+    assert abs(t["elbo"] - integrate(np.exp(log_q) * (log_joint - log_q), z)) < 1e-6
+    assert abs(t["gap"] - kl_on_grid(log_q, model.log_posterior(z, x), z)) < 1e-6
+
+
 def test_kl_infinite_when_p_is_zero_where_q_is_not():
     g = np.linspace(-1, 1, 11)
     with pytest.raises(ValueError, match="infinite"):

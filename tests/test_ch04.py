@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vaebook import (VAEConfig, decode, decoder_variance, encode, init_params, loss_and_grads,
-                     make_mixture, reparameterize, sample, vae_forward)
+from vaebook import (VAEConfig, decode, decoder_variance, encode, init_params, kl_diag_to_standard,
+                     log_normal_diag, loss_and_grads, make_mixture, reparameterize, sample, vae_forward)
 from vaebook.data import CENTERS
 from vaebook.metrics import fraction_near_centers
 
@@ -79,3 +79,45 @@ def test_sampling_with_noise_spreads_draws_by_the_decoder_variance():
     draws = sample(params, cfg, 50_000, np.random.default_rng(10), noise=True)
     # same z, so draws - means ~ N(0, 2 I): variance 2 in each coordinate, SE about 0.013
     np.testing.assert_allclose(np.var(draws - means, axis=0), 2.0, atol=0.06)
+
+
+@pytest.mark.parametrize("s2", [0.05, 0.5, 2.0])
+def test_gaussian_nll_is_the_multivariate_density(s2):
+    # eq-gauss-nll against the general formula with a covariance matrix, its determinant and inverse
+    rng = np.random.default_rng(0)
+    D = 5
+    x, x_hat = rng.normal(size=D), rng.normal(size=D)
+    cov, r = s2 * np.eye(D), x - x_hat
+    direct = -np.log(np.exp(-0.5 * r @ np.linalg.inv(cov) @ r) / np.sqrt((2 * np.pi) ** D * np.linalg.det(cov)))
+    formula = 0.5 * D * np.log(2 * np.pi * s2) + r @ r / (2 * s2)
+    assert abs(direct - formula) <= 1e-12 * abs(direct)
+    assert abs(-log_normal_diag(x, x_hat, np.full(D, s2)) - formula) <= 1e-12 * abs(direct)
+
+
+def test_log_ratio_and_closed_form_kl_to_the_standard_normal():
+    # eq-log-ratio at random points; eq-kl-closed in its "-1/2 (1 + ...)" form; zero at the prior
+    rng = np.random.default_rng(5)
+    J = 3
+    mu, log_var = rng.normal(size=J), rng.normal(size=J)
+    sigma2 = np.exp(log_var)
+    zs = 2 * rng.normal(size=(5, J))
+    lhs = log_normal_diag(zs, mu, sigma2) - log_normal_diag(zs, np.zeros(J), np.ones(J))
+    rhs = -0.5 * np.sum((zs - mu) ** 2 / sigma2, axis=1) + 0.5 * np.sum(zs**2, axis=1) - 0.5 * np.sum(log_var)
+    np.testing.assert_allclose(lhs, rhs, rtol=1e-12, atol=1e-12)
+    other = -0.5 * np.sum(1 + log_var - mu**2 - sigma2)
+    assert abs(float(kl_diag_to_standard(mu, log_var)) - other) < 1e-12
+    assert float(kl_diag_to_standard(np.zeros(J), np.zeros(J))) == 0.0
+
+
+def test_library_loss_is_the_batch_loss_written_out():
+    # eq-batch-loss term by term with the library's encoder and decoder
+    x, eps = _batch(seed=7)
+    cfg = VAEConfig(data_dim=2, latent_dim=2, sigma2=0.5)
+    params = init_params(cfg, np.random.default_rng(8))
+    losses, _ = vae_forward(params, cfg, x, eps)
+    mu, log_var = encode(params, cfg, x)
+    x_hat = decode(params, cfg, mu + np.exp(0.5 * log_var) * eps)
+    recon = np.mean(np.sum((x - x_hat) ** 2, axis=1) / (2 * 0.5) + np.log(2 * np.pi * 0.5))
+    kl = np.mean(0.5 * np.sum(mu**2 + np.exp(log_var) - 1 - log_var, axis=1))
+    assert abs(losses["recon"] - recon) < 1e-12 and abs(losses["kl"] - kl) < 1e-12
+    assert abs(losses["total"] - (recon + kl)) < 1e-12
