@@ -251,11 +251,11 @@ def test_kl_widget_shows_both_fits():
     w = kl_fit_widget()
     w.set(separation=6.0, weight=0.3)
     log_p = bimodal_log_density(G, 6.0, 0.3)
-    assert abs(w.shown["forward mean"] - (0.3 * -3 + 0.7 * 3)) < 1e-8
-    assert abs(w.shown["reverse mean"] - 3.0) < 1e-2  # the heavier bump
+    assert abs(w.shown["m (forward fit)"] - (0.3 * -3 + 0.7 * 3)) < 1e-8
+    assert abs(w.shown["m (reverse fit)"] - 3.0) < 1e-2  # the heavier bump
     rev = fit_gaussian(log_p, G, "reverse")
-    assert w.shown["KL(q||p)"] == rev["kl"]
-    assert abs(w.shown["KL(q||p)"] - np.log(1 / 0.7)) < 1e-3
+    assert w.shown["KL(q‖p)"] == rev["kl"]
+    assert abs(w.shown["KL(q‖p)"] - np.log(1 / 0.7)) < 1e-3
 
 
 def test_elbo_widget_gap_is_the_kl():
@@ -266,13 +266,13 @@ def test_elbo_widget_gap_is_the_kl():
     model = LinearGaussian.scalar(1.0, 0.0, 0.7)
     t = gaussian_q_elbo(model, 1.5, [-0.5], [0.09])
     mean, cov = model.posterior(1.5)
-    assert abs(w.shown["ELBO"] - t["elbo"]) < 1e-12
+    assert abs(w.shown["𝓛"] - t["elbo"]) < 1e-12
     assert abs(w.shown["log p(x)"] - model.log_evidence(1.5)[0]) < 1e-12
-    assert abs(w.shown["KL(q || posterior)"]
+    assert abs(w.shown["KL(q‖p(z|x))"]
                - kl_normal_1d(-0.5, 0.09, mean[0, 0], cov[0, 0])) < 1e-12
-    assert abs(w.shown["log p(x) - ELBO"] - w.shown["KL(q || posterior)"]) < 1e-10
+    assert abs(w.shown["log p(x) − 𝓛"] - w.shown["KL(q‖p(z|x))"]) < 1e-10
     w.set(q_mean=float(np.round(mean[0, 0] / 0.05) * 0.05))
-    assert w.shown["log p(x) - ELBO"] > 0
+    assert w.shown["log p(x) − 𝓛"] > 0
 
 
 def test_mc_widget_spread_grows_with_latent_dim():

@@ -189,12 +189,12 @@ def test_kl_widget_shows_closed_form():
     for mu, log_var in ((1.0, -1.0), (0.0, 0.0), (-2.5, 1.8), (0.3, -3.9)):
         shown = w.set(mu=mu, log_var=log_var).shown
         ref = float(kl_diag_to_standard(np.array([[mu]]), np.array([[log_var]]))[0])
-        assert shown["KL"] == pytest.approx(ref, rel=1e-12, abs=1e-15)
-        assert shown["KL"] == pytest.approx(float(kl_normal_1d(mu, np.exp(log_var), 0.0, 1.0)), rel=1e-12, abs=1e-15)
-        assert shown["KL_mean"] == pytest.approx(0.5 * mu**2)
-        assert shown["KL_mean"] + shown["KL_var"] == pytest.approx(ref, rel=1e-12, abs=1e-15)
-        assert shown["sigma2"] == pytest.approx(np.exp(log_var))
-    assert w.set(mu=0.0, log_var=0.0).shown["KL"] == 0.0
+        assert shown["KL(q‖p(z))"] == pytest.approx(ref, rel=1e-12, abs=1e-15)
+        assert shown["KL(q‖p(z))"] == pytest.approx(float(kl_normal_1d(mu, np.exp(log_var), 0.0, 1.0)), rel=1e-12, abs=1e-15)
+        assert shown["μ²/2"] == pytest.approx(0.5 * mu**2)
+        assert shown["μ²/2"] + shown["(σ² − 1 − log σ²)/2"] == pytest.approx(ref, rel=1e-12, abs=1e-15)
+        assert shown["σ²"] == pytest.approx(np.exp(log_var))
+    assert w.set(mu=0.0, log_var=0.0).shown["KL(q‖p(z))"] == 0.0
     assert "mu=0" in repr(w) and "0x" not in repr(w)
     assert w.image.value[:8] == b"\x89PNG\r\n\x1a\n"
 

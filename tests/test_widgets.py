@@ -304,10 +304,10 @@ def test_widget_rejects_unknown_controls_and_keeps_off_grid_values(widgets):
         w.set(sigma=1.0)
     w.set(mu=0.123, log_var=-1.0)  # off the slider's grid: Python computes it exactly
     assert w.page_frame(mu=0.123) is None
-    assert w.shown["KL"] == pytest.approx(0.5 * (0.123**2 + np.exp(-1.0) - 1.0 + 1.0), rel=1e-12)
-    assert w.current["KL"] == w.shown["KL"]
+    assert w.shown["KL(q‖p(z))"] == pytest.approx(0.5 * (0.123**2 + np.exp(-1.0) - 1.0 + 1.0), rel=1e-12)
+    assert w.current["KL"] == w.shown["KL(q‖p(z))"]
     w.set(mu=1.0)
-    assert w.page_frame()["KL"] == w.shown["KL"]
+    assert w.page_frame()["KL"] == w.shown["KL(q‖p(z))"]
 
 
 # ----------------------------------------------------------------------------------------------

@@ -60,10 +60,10 @@ def elbo_widget(model: LinearGaussian | None = None, x: float = 1.5, q_mean: flo
              label=r"gap = KL$(q \,\|\, p(z \mid x))$"),
         Line(1, "q_mean", "elbo", color=style.COLORS["elbo"], ls="none", marker="o"),
     ]
-    controls = {"q_mean": Slider("mean of q", -3.0, 3.0, 0.05, q_mean),
-                "q_std": Slider("std of q", 0.1, 2.0, 0.05, q_std)}
-    readout = [("log p(x)", "log_ev", 5), ("ELBO", "elbo", 5), ("log p(x) - ELBO", "diff", 5),
-               ("KL(q || posterior)", "gap", 5)]
+    controls = {"q_mean": Slider("mean of q, μ_q", -3.0, 3.0, 0.05, q_mean),
+                "q_std": Slider("σ_q", 0.1, 2.0, 0.05, q_std)}
+    readout = [("log p(x)", "log_ev", 5), ("𝓛", "elbo", 5), ("log p(x) − 𝓛", "diff", 5),
+               ("KL(q‖p(z|x))", "gap", 5)]
     return InteractiveFigure(
         controls, [Part(("q_mean", "q_std"), point, extra=q_curve), Part(("q_std",), curve),
                    Part((), lambda: {"log_ev": log_ev})],

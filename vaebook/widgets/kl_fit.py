@@ -54,9 +54,9 @@ def kl_fit_widget(separation: float = 4.0, weight: float = 0.5) -> InteractiveFi
     ]
     controls = {"separation": Slider("separation d", 0.0, 7.0, 1.0, separation, 1),
                 "weight": Slider("left weight", 0.1, 0.9, 0.2, weight, 1)}
-    readout = [("reverse mean", "rev_mean", 4), ("reverse std", "rev_std", 4),
-               ("KL(q||p)", "rev_kl", 4), ("forward mean", "fwd_mean", 4),
-               ("forward std", "fwd_std", 4), ("KL(p||q)", "fwd_kl", 4)]
+    readout = [("m (reverse fit)", "rev_mean", 4), ("σ_q (reverse fit)", "rev_std", 4),
+               ("KL(q‖p)", "rev_kl", 4), ("m (forward fit)", "fwd_mean", 4),
+               ("σ_q (forward fit)", "fwd_std", 4), ("KL(p‖q)", "fwd_kl", 4)]
     return InteractiveFigure(
         controls, [Part(("separation", "weight"), fits, extra=curves)], build, moving, readout,
         legends={0: "upper left"}, title="Mode-seeking and mass-covering fits",

@@ -52,13 +52,13 @@ def kl_widget(mu: float = 1.0, log_var: float = -1.0) -> InteractiveFigure:
                     label=r"$q(z) = \mathcal{N}(\mu, \sigma^2)$")]
     controls = {"mu": Slider("mean μ", -3.0, 3.0, 0.05, mu),
                 "log_var": Slider("log σ²", -4.0, 2.0, 0.05, log_var)}
-    readout = [("mu", "mu", 2), ("sigma2", "sigma2", 4), ("KL", "KL", 4), ("KL_mean", "KL_mean", 4),
-               ("KL_var", "KL_var", 4)]
+    readout = [("μ", "mu", 2), ("σ²", "sigma2", 4), ("KL(q‖p(z))", "KL", 4), ("μ²/2", "KL_mean", 4),
+               ("(σ² − 1 − log σ²)/2", "KL_var", 4)]
     return InteractiveFigure(
         controls, [Part(("mu", "log_var"), kl, extra=curve), Part(("mu",), mean_part),
                    Part(("log_var",), var_part)],
         build, moving, readout, figsize=(6.4, 3.4), legends={0: "upper left"},
-        title="KL of q to the prior",
+        title="KL(q ‖ p(z))",
         alt="The prior N(0, 1) and a Gaussian q whose mean and log-variance are set by the "
             "sliders; the readout gives KL(q || p) and its two parts, from the mean and from "
             "the width.")
