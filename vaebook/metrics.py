@@ -5,7 +5,7 @@ import numpy as np
 
 from . import _checks
 from .data import CENTERS
-from .gaussian import kl_diag_to_standard
+from .formulas import kl_diag_to_standard
 
 
 def nearest_center(X, centers=CENTERS):
@@ -106,7 +106,7 @@ def mmd(X, Y, bandwidth: float = 1.0) -> float:
 def gaussian_kernel(A, B, bandwidth: float) -> np.ndarray:
     r"""The matrix :math:`k(a_i, b_j) = \exp(-\|a_i - b_j\|^2 / (2 h^2))` for rows of A and B.
 
-    Squared distances use :math:`\|a\|^2 + \|b\|^2 - 2 a^	op b` (one matrix product), clipped at
+    Squared distances use :math:`\|a\|^2 + \|b\|^2 - 2 a^\top b` (one matrix product), clipped at
     0 against rounding.
     """
     d2 = (A * A).sum(axis=1)[:, None] + (B * B).sum(axis=1)[None, :] - 2.0 * (A @ B.T)

@@ -14,23 +14,14 @@ import numpy as np
 
 from . import _checks
 from .exact import LinearGaussian
-from .gaussian import LOG_2PI, log_normal_full
+from .formulas import LOG_2PI, log_mean_exp, log_normal_full
 
-
-def log_mean_exp(a, axis: int = -1) -> np.ndarray:
-    """log(mean(exp(a))) along ``axis``, without overflow or underflow (log-sum-exp trick).
-
-    The Monte Carlo average of likelihoods, taken in log space: used here for the naive
-    estimate of the evidence and in :mod:`vaebook.iwae` for the importance-weighted one.
-    """
-    a = np.asarray(a, dtype=float)
-    m = np.max(a, axis=axis, keepdims=True)
-    out = m + np.log(np.mean(np.exp(a - m), axis=axis, keepdims=True))
-    return np.squeeze(out, axis=axis)
+# temporary alias for the chapters until the merge: vaebook.montecarlo.log_mean_exp is
+# vaebook.formulas.log_mean_exp (imported above)
 
 
 def _one_point(model: LinearGaussian, x) -> np.ndarray:
-    x = model._x(x)
+    x = model.check_x(x)
     if x.shape[0] != 1:
         raise ValueError(f"x must be one data point, got {x.shape[0]} rows")
     return x
