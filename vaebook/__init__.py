@@ -20,21 +20,54 @@ from its own layer or the ones below it (``tests/test_layers.py`` holds this):
 3. **Presentation**: :mod:`~vaebook.style`, :mod:`~vaebook.diagrams`, :mod:`~vaebook.show` and
    the subpackage :mod:`vaebook.widgets` (imported on its own: ``from vaebook.widgets import ...``).
 """
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import version
 
+from . import (
+    autoencoder,
+    data,
+    diagrams,
+    divergence,
+    estimators,
+    exact,
+    formulas,
+    generator_models,
+    inference_gap,
+    iwae,
+    latent_density,
+    latent_space,
+    layers,
+    linear_vae,
+    meanfield,
+    metrics,
+    model,
+    montecarlo,
+    optim,
+    show,
+    style,
+    variational,
+)
 from .data import CENTERS, CLUSTER_STD, load_digits_01, make_mixture, mixture_log_density
 from .formulas import LOG_2PI, kl_diag_to_standard, kl_normal_1d, log_normal_diag
 from .gradcheck import check_gradients, numerical_gradient, relative_error
 from .layers import dense_backward, dense_forward, mlp_backward, mlp_forward, relu_backward, relu_forward
-from .model import (VAEConfig, decode, decoder_variance, elbo_terms, encode, init_params, log_likelihood,
-                    loss_and_grads, reparameterize, sample, vae_backward, vae_forward)
+from .model import (
+    VAEConfig,
+    decode,
+    decoder_variance,
+    elbo_terms,
+    encode,
+    init_params,
+    log_likelihood,
+    loss_and_grads,
+    reparameterize,
+    sample,
+    vae_backward,
+    vae_forward,
+)
 from .optim import SGD, Adam
 from .params import ParamDict
 from .seeds import rng
 from .train import BASELINE, Baseline, train
-from . import (autoencoder, data, diagrams, divergence, estimators, exact, formulas, generator_models,
-               inference_gap, iwae, latent_density, latent_space, layers, linear_vae, meanfield, metrics,
-               model, montecarlo, optim, show, style, variational)
 
 __all__ = [
     # the model
@@ -60,7 +93,4 @@ __all__ = [
     "style", "diagrams", "show",
 ]
 
-try:
-    __version__ = version("vaebook")     # the one version number: pyproject.toml's
-except PackageNotFoundError:             # a source tree that was never installed
-    __version__ = "unknown"
+__version__ = version("vaebook")         # the one version number: pyproject.toml's, as installed

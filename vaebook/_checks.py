@@ -211,7 +211,7 @@ PARTS = ("encoder", "decoder", "likelihood")
 
 def vae_config(config):
     """Return ``config``, or raise ValueError unless it is a :class:`vaebook.model.VAEConfig`."""
-    from .model import VAEConfig   # the model imports this module: import at call time
+    from .model import VAEConfig  # the model imports this module: import at call time
 
     if not isinstance(config, VAEConfig):
         raise ValueError(f"config must be a VAEConfig, got {type(config).__name__}")

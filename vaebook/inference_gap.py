@@ -24,8 +24,15 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
-from .formulas import (gaussian_nll_grads, kl_diag_to_standard, kl_standard_grads, log_mean_exp,
-                       log_normal_diag, reparam_backward, reparam_forward)
+from .formulas import (
+    gaussian_nll_grads,
+    kl_diag_to_standard,
+    kl_standard_grads,
+    log_mean_exp,
+    log_normal_diag,
+    reparam_backward,
+    reparam_forward,
+)
 from .layers import mlp_backward, mlp_forward
 from .model import VAEConfig, decode, decoder_variance, encode
 from .optim import Adam
@@ -95,7 +102,8 @@ def optimise_q(params, config: VAEConfig, X, eps, weights=None, *, steps: int = 
     r"""The best Gaussian q*(z|x) for each row of X: minimise :func:`neg_elbo_and_grads` by Adam.
 
     The learning rate falls linearly from ``lr`` to 0 over the steps, so the iterates settle
-    instead of hovering around the optimum. Starts from the encoder's q_phi(z|x) unless ``q_mean`` / ``q_log_var`` are given. Returns
+    instead of hovering around the optimum. Starts from the encoder's q_phi(z|x) unless ``q_mean``
+    / ``q_log_var`` are given. Returns
     ``(q_mean, q_log_var, history)``, where ``history`` is the mean negative ELBO over the points
     before each step and after the last (length steps + 1).
     """

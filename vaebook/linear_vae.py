@@ -45,7 +45,8 @@ def _eigenvalues(eigenvalues) -> np.ndarray:
 
 
 def predicted_rate(eigenvalues, sigma2: float, beta: float = 1.0) -> np.ndarray:
-    r"""Rate per latent dimension at the optimum, :math:`\max(0, \tfrac12\log(\lambda_j / (\beta\sigma_x^2)))`, in nats."""
+    r"""Rate per latent dimension at the optimum, in nats:
+    :math:`\max(0, \tfrac12\log(\lambda_j / (\beta\sigma_x^2)))`."""
     lam = _eigenvalues(eigenvalues)
     s = _checks.positive_float(sigma2, "sigma2") * _checks.positive_float(beta, "beta")
     return 0.5 * np.log(np.maximum(lam / s, 1.0))

@@ -28,8 +28,17 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _checks
-from .formulas import (bernoulli_log_prob, bernoulli_nll_grad, gaussian_nll_grads, kl_diag_to_standard,
-                       kl_standard_grads, log_normal_diag, reparam_backward, reparam_forward, sigmoid)
+from .formulas import (
+    bernoulli_log_prob,
+    bernoulli_nll_grad,
+    gaussian_nll_grads,
+    kl_diag_to_standard,
+    kl_standard_grads,
+    log_normal_diag,
+    reparam_backward,
+    reparam_forward,
+    sigmoid,
+)
 from .layers import mlp_backward, mlp_forward
 from .params import ParamDict
 
