@@ -5,11 +5,21 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vaebook import (CENTERS, CLUSTER_STD, Adam, VAEConfig, decode, elbo_terms, init_params, make_mixture,
-                     train)
-from vaebook import iwae, mixture_log_density
-from vaebook.formulas import LOG_2PI, log_mean_exp
+from vaebook import (
+    CENTERS,
+    CLUSTER_STD,
+    Adam,
+    VAEConfig,
+    decode,
+    elbo_terms,
+    init_params,
+    iwae,
+    make_mixture,
+    mixture_log_density,
+    train,
+)
 from vaebook.exact import LinearGaussian
+from vaebook.formulas import LOG_2PI, log_mean_exp
 
 
 def lg_model():

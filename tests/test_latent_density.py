@@ -10,8 +10,12 @@ import numpy as np
 import pytest
 
 from vaebook import metrics
-from vaebook.latent_density import (GaussianMixture, fit_gaussian_mixture, log_aggregate_posterior,
-                                    sample_aggregate_posterior)
+from vaebook.latent_density import (
+    GaussianMixture,
+    fit_gaussian_mixture,
+    log_aggregate_posterior,
+    sample_aggregate_posterior,
+)
 
 
 def encoder_outputs(n=5, J=2, seed=0):

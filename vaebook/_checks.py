@@ -20,6 +20,11 @@ def positive_int(value, name: str) -> int:
     return int(value)
 
 
+def optional_positive_int(value, name: str) -> int | None:
+    """``None``, or ``value`` as a positive int (ValueError otherwise)."""
+    return None if value is None else positive_int(value, name)
+
+
 def positive_float(value, name: str) -> float:
     """Return ``value`` as a float, or raise ValueError if it is not finite and > 0."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -287,3 +292,14 @@ def gaussian_decoder(config, what: str) -> None:
     """Raise ValueError unless ``config`` is a VAEConfig with a Gaussian decoder (``what`` needs one)."""
     if vae_config(config).likelihood != "gaussian":
         raise ValueError(f"{what} is implemented for the Gaussian decoder only")
+
+
+def diag_gaussian(mean, var, dim: int):
+    """``(mean, var)`` of a Gaussian with diagonal covariance in ``dim`` dimensions: 1-D float arrays
+    of shape (dim,), the mean finite, the variances positive and finite."""
+    mean, var = np.atleast_1d(np.asarray(mean, float)), np.atleast_1d(np.asarray(var, float))
+    if mean.shape != (dim,) or var.shape != (dim,):
+        raise ValueError(f"q_mean and q_var must have shape ({dim},), got {mean.shape} and {var.shape}")
+    if not np.isfinite(mean).all():
+        raise ValueError("q_mean contains NaN or inf values")
+    return mean, positive_array(var, "q_var")

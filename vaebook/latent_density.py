@@ -102,14 +102,14 @@ def fit_gaussian_mixture(Z, n_components: int, rng: np.random.Generator, n_iter:
     log-likelihood never decreases; iteration stops when it rises by less than ``tol``.
     """
     Z = _checks.finite_matrix(Z, "Z")
-    K = _checks.positive_int(n_components, "n_components")
+    n_components = _checks.positive_int(n_components, "n_components")
     n_iter = _checks.positive_int(n_iter, "n_iter")
     tol = _checks.positive_float(tol, "tol")
     reg = _checks.positive_float(reg, "reg")
     rng = _checks.generator(rng)
-    N, J = Z.shape
-    if K > N:
-        raise ValueError(f"n_components ({K}) must not exceed the number of points ({N})")
+    if n_components > len(Z):
+        raise ValueError(f"n_components ({n_components}) must not exceed the number of points ({len(Z)})")
+    (N, J), K = Z.shape, n_components
     eye = np.eye(J)
     gm = GaussianMixture(np.full(K, 1.0 / K), Z[rng.choice(N, size=K, replace=False)].copy(),
                          np.repeat((np.cov(Z.T, bias=True).reshape(J, J) + reg * eye)[None], K, axis=0),

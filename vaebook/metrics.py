@@ -131,14 +131,14 @@ def mmd_permutation_test(X, Y, rng: np.random.Generator, bandwidth: float = 1.0,
     """
     X = _checks.finite_matrix(X, "X")
     Y = _checks.finite_matrix(Y, "Y", X.shape[1])
-    h = _checks.positive_float(bandwidth, "bandwidth")
-    n_perm = _checks.positive_int(n_permutations, "n_permutations")
+    bandwidth = _checks.positive_float(bandwidth, "bandwidth")
+    n_permutations = _checks.positive_int(n_permutations, "n_permutations")
     rng = _checks.generator(rng)
     if len(X) < 2 or len(Y) < 2:
         raise ValueError("mmd_permutation_test needs at least two points in each sample")
-    n, m = len(X), len(Y)
+    n, m, n_perm = len(X), len(Y), n_permutations
     P = np.vstack([X, Y])
-    K = gaussian_kernel(P, P, h)
+    K = gaussian_kernel(P, P, bandwidth)
     U = np.zeros((n + m, n_perm + 1))
     U[:n, 0] = 1.0                                   # column 0: the observed split
     for j in range(1, n_perm + 1):

@@ -39,7 +39,8 @@ class SGD:
     """Plain stochastic gradient descent: ``theta <- theta - lr * g``."""
 
     def __init__(self, lr: float = 0.01):
-        self.lr = _checks.positive_float(lr, "lr")
+        lr = _checks.positive_float(lr, "lr")
+        self.lr = lr
 
     def step(self, params, grads) -> None:
         for p, g in _pairs(params, grads):

@@ -63,12 +63,8 @@ def gaussian_q_elbo(model: LinearGaussian, x, q_mean, q_var) -> dict:
     x = model.check_x(x)
     if x.shape[0] != 1:
         raise ValueError(f"x must be one data point, got {x.shape[0]} rows")
-    J = model.latent_dim
-    m = np.atleast_1d(np.asarray(q_mean, float))
-    v = np.atleast_1d(np.asarray(q_var, float))
-    if m.shape != (J,) or v.shape != (J,):
-        raise ValueError(f"q_mean and q_var must have shape ({J},), got {m.shape} and {v.shape}")
-    v = _checks.positive_array(v, "q_var")
+    q_mean, q_var = _checks.diag_gaussian(q_mean, q_var, model.latent_dim)
+    m, v = q_mean, q_var
     expected_loglik, kl_prior = linear_gaussian_elbo_terms(model, x, m[None], np.log(v)[None])
     post_mean, post_cov = model.posterior(x)
     return {
