@@ -10,6 +10,8 @@ to 0 somewhere does not turn a logarithm into ``-inf`` or ``nan``.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import _checks
@@ -138,4 +140,9 @@ def fit_gaussian(log_p, grid, direction: str) -> dict:
         if best is None or kl[a, b] < best[0]:
             best = (kl[a, b], float(m), float(np.exp(ls)))
     _, m, s = best
+    # log p is known only on the grid (beyond it np.interp holds the end values, which would
+    # understate KL(q || p)): the fit is refused if q has more than 1e-3 of its mass off the grid
+    off = 0.5 * (math.erfc((m - grid[0]) / (s * math.sqrt(2.0))) + math.erfc((grid[-1] - m) / (s * math.sqrt(2.0))))
+    if off > 1e-3:
+        raise ValueError(f"the best q = N({m:.3g}, {s:.3g}^2) has {off:.2g} of its mass off the grid; widen the grid")
     return {"mean": m, "std": s, "kl": float(kl_on_grid(normal_log_density(grid, m, s), log_p, grid))}

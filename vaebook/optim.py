@@ -18,7 +18,7 @@ def _pairs(params, grads):
     """(parameter, gradient) array pairs to update: the two flat vectors when both are ParamDicts
     of one layout, else one pair per key (the keys, shapes and dtypes must match)."""
     if (type(params) is ParamDict and type(grads) is ParamDict
-            and (params.shapes is grads.shapes or params.shapes == grads.shapes)):
+            and params.shapes == grads.shapes):
         return ((params.vector, grads.vector),)
     if set(params) != set(grads):
         raise ValueError(
