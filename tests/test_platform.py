@@ -11,21 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import re
 
 import nbformat
-import pytest
-from bookpaths import ROOT, cell_timeout, notebooks
-from nbclient import NotebookClient
+from bookpaths import FOREIGN, X86, notebooks, x86_only  # noqa: F401  (FOREIGN, X86: shared with other tests)
+from bookpaths import run_notebook as _run
 
 import numerics
-
-X86 = platform.machine().lower() in ("x86_64", "amd64")
-x86_only = pytest.mark.skipif(not X86, reason="the pinned platform is defined for x86-64 only")
-
-FOREIGN = {"OPENBLAS_CORETYPE": "Sandybridge", "NPY_ENABLE_CPU_FEATURES": "X86_V2",
-           "NPY_DISABLE_CPU_FEATURES": "", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 PROBE = """\
 import json, numpy, threadpoolctl
@@ -35,13 +27,6 @@ print(json.dumps({
     "simd": [f for f in __cpu_dispatch__ if __cpu_features__.get(f)],
 }))
 """
-
-
-def _run(nb, kernel_name: str, env: dict[str, str], path=ROOT / "book"):
-    client = NotebookClient(nb, timeout=cell_timeout(), kernel_name=kernel_name,
-                            resources={"metadata": {"path": str(path)}})
-    client.execute(env=env)
-    return nb
 
 
 def _probe(kernel_name: str, env: dict[str, str]) -> tuple[dict, list]:
