@@ -65,26 +65,27 @@ def main() -> int:
         per_module[name.split(".")[1]][st] += 1        # vaebook.model.x_encode__mutmut_3
 
     def score(counter) -> tuple[int, int, float]:
+        """Killed over all mutants that ran or that no test reached ("no tests" counts as survived)."""
         killed = counter["killed"] + counter["timeout"]
-        tested = killed + counter["survived"]
+        tested = killed + counter["survived"] + counter["no tests"]
         return killed, tested, 100.0 * killed / tested if tested else float("nan")
 
     print(f"mutmut over {len(status)} mutants in {elapsed:.0f} s ({args.max_children} workers)")
-    print(f"{'module':<12} {'killed':>7} {'tested':>7} {'score':>7}   other")
+    print(f"{'module':<12} {'killed':>7} {'mutants':>7} {'score':>7}   not killed")
     for mod in sorted(per_module):
         k, t, s = score(per_module[mod])
-        other = {st: n for st, n in per_module[mod].items() if st not in ("killed", "timeout", "survived")}
+        other = {st: n for st, n in per_module[mod].items() if st not in ("killed", "timeout")}
         print(f"{mod:<12} {k:>7} {t:>7} {s:>6.1f}%   {other or ''}")
     core = sum((per_module[m] for m in CORE), Counter())
     total = sum(per_module.values(), Counter())
     print(f"core modules ({', '.join(CORE)}): {score(core)[2]:.1f}% ({score(core)[0]}/{score(core)[1]})")
     print(f"all mutated modules: {score(total)[2]:.1f}% ({score(total)[0]}/{score(total)[1]})")
-    survivors = sorted(n for n, st in status.items() if st == "survived")
+    survivors = sorted(n for n, st in status.items() if st in ("survived", "no tests"))
     print(f"\n{len(survivors)} surviving mutants:")
     for name in survivors:
         diff = mutmut(["show", name], work).stdout
         changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
-        print(f"  {name}")
+        print(f"  {name} ({status[name]})")
         for ln in changed:
             print(f"      {ln.strip()[:140]}")
     if args.keep is None:

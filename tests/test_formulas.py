@@ -153,3 +153,21 @@ def test_an_overflowing_log_variance_is_a_clear_error_not_a_nan_loss():
     with pytest.raises(FloatingPointError, match="log-variance"):
         with np.errstate(over="ignore"):
             vb.elbo_terms(p, cfg, x, np.zeros((3, 2)))        # eps = 0: inf * 0 would be a silent NaN
+
+
+def test_kl_mvn_against_independent_coordinates_with_a_general_p():
+    """For diagonal covariances KL is the sum of the 1-D KLs: with p not standard, every term of
+    the formula (the trace, the mean difference, both log-determinants) counts."""
+    mq, vq, mp, vp = np.array([0.3, -1.0]), np.array([0.5, 2.0]), np.array([1.5, 0.2]), np.array([3.0, 0.7])
+    assert F.kl_mvn(mq, np.diag(vq), mp, np.diag(vp)) == pytest.approx(
+        float(np.sum(F.kl_normal_1d(mq, vq, mp, vp))), rel=1e-13)
+
+
+def test_bernoulli_log_prob_sums_over_the_last_axis_only():
+    x, a = RNG.uniform(size=(2, 3, 4)), RNG.normal(size=(2, 3, 4))
+    np.testing.assert_allclose(F.bernoulli_log_prob(x, a), np.sum(x * a - np.log1p(np.exp(a)), axis=2), rtol=1e-13)
+
+
+def test_integrate_integrates_each_row():
+    g = np.linspace(0.0, 2.0, 5)
+    np.testing.assert_allclose(F.integrate(np.stack([np.ones(5), g]), g), [2.0, 2.0], rtol=1e-14)

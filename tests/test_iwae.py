@@ -203,3 +203,25 @@ def test_heldout_gap_needs_two_points():
     params = init_params(cfg, np.random.default_rng(0))
     with pytest.raises(ValueError, match="two held-out points"):
         iwae.heldout_gap(params, cfg, np.zeros((1, 2)), 5, np.random.default_rng(0), mixture_log_density)
+
+
+def test_linear_gaussian_iwae_fills_in_either_half_of_q():
+    """A given q_mean or q_log_var is used and the other half defaults to the true posterior's."""
+    model = lg_model()
+    X, _ = model.sample(5, np.random.default_rng(0))
+    mean, cov = model.posterior(X)
+    lv = np.tile(np.log(np.diag(cov)), (5, 1))
+    qm, qlv = mean + 0.3, lv - 0.5
+    for given, full in (({"q_mean": qm}, (qm, lv)), ({"q_log_var": qlv}, (mean, qlv)), ({}, (mean, lv))):
+        a = iwae.linear_gaussian_iwae(model, X, 4, np.random.default_rng(1), **given)
+        b = iwae.linear_gaussian_iwae(model, X, 4, np.random.default_rng(1), *full)
+        np.testing.assert_array_equal(a, b)
+    worse = iwae.linear_gaussian_iwae(model, X, 4, np.random.default_rng(1), q_mean=qm)
+    assert not np.allclose(worse, iwae.linear_gaussian_iwae(model, X, 4, np.random.default_rng(1)))
+
+
+def test_heldout_gap_with_two_points_and_its_keys():
+    cfg = VAEConfig(2, 2, (8,), (8,))
+    params = init_params(cfg, np.random.default_rng(0))
+    r = iwae.heldout_gap(params, cfg, np.zeros((2, 2)), 3, np.random.default_rng(0), mixture_log_density)
+    assert set(r) == {"nll", "nll_se", "true_nll", "gap", "gap_se", "K", "n"} and r["n"] == 2

@@ -586,3 +586,41 @@ def test_train_with_one_partial_batch_equals_the_reference_step():
         opt.step(ref, grads)
         assert h["total"][epoch] == pytest.approx(losses["total"], rel=1e-12)
     np.testing.assert_allclose(p.vector, ref.vector, rtol=1e-12, atol=1e-15)
+
+
+def test_sample_without_noise_is_the_decoded_prior_draw_and_with_noise_adds_the_decoder_noise():
+    cfg = vb.VAEConfig(3, 2, (4,), (4,), sigma2=0.3)
+    p = vb.init_params(cfg, np.random.default_rng(0))
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal((6, 2))
+    mean = vb.decode(p, cfg, z)
+    np.testing.assert_array_equal(vb.sample(p, cfg, 6, np.random.default_rng(5)), mean)     # noise off by default
+    noisy = mean + np.sqrt(0.3) * rng.standard_normal(mean.shape)
+    np.testing.assert_allclose(vb.sample(p, cfg, 6, np.random.default_rng(5), noise=True), noisy, rtol=1e-14)
+
+
+def test_optimiser_defaults_and_their_checks():
+    assert repr(vb.SGD()) == "SGD(lr=0.01)"
+    assert repr(vb.Adam()) == "Adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08)"
+    assert vb.Adam(beta1=0.0, beta2=0.0).beta1 == 0.0                       # [0, 1): 0 is allowed
+    for name in ("beta1", "beta2"):
+        for bad in (1.0, 1.5, -0.1):
+            with pytest.raises(ValueError, match=rf"{name} must be in \[0, 1\)"):
+                vb.Adam(**{name: bad})
+
+
+def test_adam_flush_subnormal_sets_tiny_first_moments_to_zero():
+    for flush in (False, True):
+        q, opt = {"w": np.array([1.0])}, vb.Adam(flush_subnormal=flush)
+        opt.step(q, {"w": np.array([1e-306])})                    # m = 1e-307: normal, kept
+        opt.step(q, {"w": np.array([0.0])})
+        for _ in range(30):                                       # m decays below 2.2e-308
+            opt.step(q, {"w": np.array([0.0])})
+        m = opt._state[0][0][0]
+        assert (m == 0.0) if flush else (0.0 < m < 2.3e-308), (flush, m)
+
+
+def test_baseline_config_uses_every_setting():
+    cfg = vb.Baseline(hidden=8, sigma2=0.25, init_scale=0.2).config(3, 1)
+    assert (cfg.data_dim, cfg.latent_dim, cfg.enc_hidden, cfg.dec_hidden, cfg.sigma2, cfg.init_scale) == \
+        (3, 1, (8,), (8,), 0.25, 0.2)
