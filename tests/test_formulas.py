@@ -148,10 +148,10 @@ def test_an_overflowing_log_variance_is_a_clear_error_not_a_nan_loss():
     p["enc_out_b"] = [0.0, 0.0, 2000.0, 0.0]                   # log sigma_1^2 = 2000: exp overflows
     x, eps = np.ones((3, 2)), np.ones((3, 2))
     with pytest.raises(FloatingPointError, match="log-variance"):
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):
             vb.vae_forward(p, cfg, x, eps)
     with pytest.raises(FloatingPointError, match="log-variance"):
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):
             vb.elbo_terms(p, cfg, x, np.zeros((3, 2)))        # eps = 0: inf * 0 would be a silent NaN
 
 
@@ -171,3 +171,15 @@ def test_bernoulli_log_prob_sums_over_the_last_axis_only():
 def test_integrate_integrates_each_row():
     g = np.linspace(0.0, 2.0, 5)
     np.testing.assert_allclose(F.integrate(np.stack([np.ones(5), g]), g), [2.0, 2.0], rtol=1e-14)
+
+
+def test_kl_per_dimension_and_leading_axes():
+    mu, lv = RNG.normal(size=(2, 3, 4)), RNG.normal(size=(2, 3, 4))
+    terms = F.kl_diag_to_standard(mu, lv, per_dimension=True)
+    np.testing.assert_allclose(terms, 0.5 * (mu**2 + np.exp(lv) - 1 - lv), rtol=1e-14)
+    np.testing.assert_allclose(F.kl_diag_to_standard(mu, lv), terms.sum(axis=2), rtol=1e-14)
+
+
+def test_log_mean_exp_keeps_the_other_axes():
+    assert F.log_mean_exp(np.zeros((1, 3)), axis=1).shape == (1,)
+    assert F.log_mean_exp(np.zeros((3, 1)), axis=0).shape == (1,)
