@@ -624,3 +624,31 @@ def test_baseline_config_uses_every_setting():
     cfg = vb.Baseline(hidden=8, sigma2=0.25, init_scale=0.2).config(3, 1)
     assert (cfg.data_dim, cfg.latent_dim, cfg.enc_hidden, cfg.dec_hidden, cfg.sigma2, cfg.init_scale) == \
         (3, 1, (8,), (8,), 0.25, 0.2)
+
+
+def test_config_takes_one_width_as_one_layer_and_he_initialisation_has_its_variance():
+    cfg = vb.VAEConfig(400, 2, 8, 6)
+    assert (cfg.enc_hidden, cfg.dec_hidden, cfg.enc_layers) == ((8,), (6,), ("enc1", "enc_out"))
+    W = vb.init_params(cfg, np.random.default_rng(0))["enc1_W"]          # fan_in 400: std sqrt(2/400)
+    se = np.sqrt(2 / 400) / np.sqrt(2 * W.size)                         # standard error of a std
+    assert abs(W.std() - np.sqrt(2 / 400)) < 4 * se, W.std()
+
+
+def test_relu_passes_no_gradient_at_zero():
+    np.testing.assert_array_equal(relu_backward(np.ones(3), np.array([-1.0, 0.0, 2.0])), [0.0, 0.0, 1.0])
+
+
+def test_vae_forward_weighs_the_kl_by_one_by_default():
+    cfg = vb.VAEConfig(2, 2, (4,), (4,))
+    p = vb.init_params(cfg, np.random.default_rng(0))
+    losses, _ = vb.vae_forward(p, cfg, np.ones((3, 2)), np.ones((3, 2)))
+    assert losses["total"] == pytest.approx(losses["recon"] + losses["kl"], rel=1e-15)
+
+
+def test_optimisers_and_train_refuse_what_they_cannot_step():
+    with pytest.raises(ValueError, match="must be a float array"):
+        vb.SGD().step({"a": [1.0]}, {"a": np.ones(1)})
+    cfg = vb.VAEConfig(2, 2, (4,), (4,))
+    p = vb.init_params(cfg, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="step"):
+        vb.train(p, cfg, np.zeros((4, 2)), epochs=1, batch_size=2, optimizer=object(), rng=np.random.default_rng(0))
