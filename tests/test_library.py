@@ -602,6 +602,8 @@ def test_sample_without_noise_is_the_decoded_prior_draw_and_with_noise_adds_the_
 def test_optimiser_defaults_and_their_checks():
     assert repr(vb.SGD()) == "SGD(lr=0.01)"
     assert repr(vb.Adam()) == "Adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08)"
+    assert repr(vb.Adam(flush_subnormal=True)) == \
+        "Adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08, flush_subnormal=True)"
     assert vb.Adam(beta1=0.0, beta2=0.0).beta1 == 0.0                       # [0, 1): 0 is allowed
     for name in ("beta1", "beta2"):
         for bad in (1.0, 1.5, -0.1):
