@@ -38,8 +38,8 @@ TOOLS = {
     "mutmut": "benchmarks/bench_mutation.py runs it",
 }
 #: modules of this repository that are imported by name (not distributions)
-LOCAL = {"vaebook", "bookpaths", "numerics", "bench_configs", "bench_generator_models", "test_ch07", "test_platform",
-         "test_site", "vaebook_site", "conftest"}
+LOCAL = {"vaebook", "bookpaths", "browser", "numerics", "bench_configs", "bench_generator_models", "test_ch07",
+         "vaebook_site", "conftest"}
 
 
 def imported_modules(source: str) -> set[str]:
