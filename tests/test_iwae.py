@@ -96,13 +96,14 @@ def test_bound_increases_with_k_and_stays_below_log_evidence():
     X, _ = model.sample(400, np.random.default_rng(7))
     qm, qlv = poor_q(model, X)
     truth = model.log_evidence(X).mean()
-    means, ses = [], []
-    for i, K in enumerate([1, 4, 16, 64]):
-        est = iwae.linear_gaussian_iwae(model, X, K, np.random.default_rng(10 + i), qm, qlv)
-        means.append(est.mean())
-        ses.append(est.std(ddof=1) / np.sqrt(len(X)))
-    for a, b, sa, sb in zip(means, means[1:], ses, ses[1:]):
-        assert b > a, means
+    ests = [iwae.linear_gaussian_iwae(model, X, K, np.random.default_rng(10 + i), qm, qlv)
+            for i, K in enumerate([1, 4, 16, 64])]
+    means = [e.mean() for e in ests]
+    for a, b in zip(ests, ests[1:]):
+        assert b.mean() > a.mean(), means
+    # K = 1 -> 4 by a margin: over 6 seeds the paired difference was 5.7-8.0 of its standard error
+    d = ests[1] - ests[0]
+    assert d.mean() > 3 * d.std(ddof=1) / np.sqrt(len(d)), means
     assert means[-1] < truth, (means[-1], truth)
     assert means[0] < truth - 0.5  # q is poor enough that the bound has room to grow
 
