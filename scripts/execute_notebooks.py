@@ -19,8 +19,9 @@ import time
 from pathlib import Path
 
 import nbformat
-import yaml
 from nbclient import NotebookClient
+
+import numerics  # scripts/numerics.py (this script's folder): the kernel and the book's timeout
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -28,8 +29,8 @@ import evidence  # noqa: E402  (scripts/evidence.py)
 import prose  # noqa: E402  (scripts/prose.py)
 
 BOOK = ROOT / "book"
-KERNEL = {"name": "vaebook", "display_name": "Python 3 (vaebook)", "language": "python"}
-TIMEOUT = int(yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"])
+KERNEL = {"name": numerics.KERNEL_NAME, "display_name": numerics.KERNEL_DISPLAY_NAME, "language": "python"}
+TIMEOUT = numerics.cell_timeout()
 
 
 def execute(path: Path) -> float:

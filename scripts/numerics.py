@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNEL_NAME = "vaebook"
+KERNEL_DISPLAY_NAME = "Python 3 (vaebook)"
 X86_ONLY = {"OPENBLAS_CORETYPE", "NPY_ENABLE_CPU_FEATURES", "NPY_DISABLE_CPU_FEATURES"}
 
 
@@ -40,9 +41,16 @@ def apply() -> None:
     os.environ.update(pinned_env())
 
 
+def cell_timeout() -> int:
+    """The book's one per-cell timeout, in seconds: `execute.timeout` in _config.yml."""
+    import yaml
+
+    return int(yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"])
+
+
 def install_kernel(prefix_args: list[str]) -> None:
     cmd = [sys.executable, "-m", "ipykernel", "install", *prefix_args, "--name", KERNEL_NAME,
-           "--display-name", "Python 3 (vaebook)"]
+           "--display-name", KERNEL_DISPLAY_NAME]
     for key, value in pinned_env().items():
         cmd += ["--env", key, value]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from bookpaths import ROOT, stored_outputs_config
 
 

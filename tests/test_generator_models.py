@@ -17,7 +17,9 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from test_platform import FOREIGN, _run, x86_only
+
+from bookpaths import FOREIGN, x86_only
+from bookpaths import run_notebook as _run
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

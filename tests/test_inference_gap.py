@@ -10,8 +10,14 @@ import pytest
 
 import vaebook as vb
 from vaebook.exact import LinearGaussian
-from vaebook.inference_gap import (elbo, gauss_hermite, latent_grid, log_evidence_grid,
-                                   neg_elbo_and_grads, optimise_q)
+from vaebook.inference_gap import (
+    elbo,
+    gauss_hermite,
+    latent_grid,
+    log_evidence_grid,
+    neg_elbo_and_grads,
+    optimise_q,
+)
 from vaebook.iwae import linear_gaussian_elbo
 
 

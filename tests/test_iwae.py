@@ -5,12 +5,21 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vaebook import (CENTERS, CLUSTER_STD, Adam, VAEConfig, decode, elbo_terms, init_params, make_mixture,
-                     train)
-from vaebook import iwae
-from vaebook.montecarlo import log_mean_exp
+from vaebook import (
+    CENTERS,
+    CLUSTER_STD,
+    Adam,
+    VAEConfig,
+    decode,
+    elbo_terms,
+    init_params,
+    iwae,
+    make_mixture,
+    mixture_log_density,
+    train,
+)
 from vaebook.exact import LinearGaussian
-from vaebook.gaussian import LOG_2PI
+from vaebook.formulas import LOG_2PI, log_mean_exp
 
 
 def lg_model():
@@ -87,13 +96,14 @@ def test_bound_increases_with_k_and_stays_below_log_evidence():
     X, _ = model.sample(400, np.random.default_rng(7))
     qm, qlv = poor_q(model, X)
     truth = model.log_evidence(X).mean()
-    means, ses = [], []
-    for i, K in enumerate([1, 4, 16, 64]):
-        est = iwae.linear_gaussian_iwae(model, X, K, np.random.default_rng(10 + i), qm, qlv)
-        means.append(est.mean())
-        ses.append(est.std(ddof=1) / np.sqrt(len(X)))
-    for a, b, sa, sb in zip(means, means[1:], ses, ses[1:]):
-        assert b > a, means
+    ests = [iwae.linear_gaussian_iwae(model, X, K, np.random.default_rng(10 + i), qm, qlv)
+            for i, K in enumerate([1, 4, 16, 64])]
+    means = [e.mean() for e in ests]
+    for a, b in zip(ests, ests[1:]):
+        assert b.mean() > a.mean(), means
+    # K = 1 -> 4 by a margin: over 6 seeds the paired difference was 5.7-8.0 of its standard error
+    d = ests[1] - ests[0]
+    assert d.mean() > 3 * d.std(ddof=1) / np.sqrt(len(d)), means
     assert means[-1] < truth, (means[-1], truth)
     assert means[0] < truth - 0.5  # q is poor enough that the bound has room to grow
 
@@ -159,7 +169,7 @@ def test_heldout_gap_against_quadrature():
     quad = quadrature_log_evidence(params, cfg, X)
     d2 = ((X[:, None, :] - CENTERS[None]) ** 2).sum(axis=2)
     truth = np.log(np.mean(np.exp(-d2 / (2 * CLUSTER_STD**2)), axis=1) / (2 * np.pi * CLUSTER_STD**2))
-    r = {K: iwae.heldout_gap(params, cfg, X, K, np.random.default_rng(15)) for K in (1, 10, 1000)}
+    r = {K: iwae.heldout_gap(params, cfg, X, K, np.random.default_rng(15), mixture_log_density) for K in (1, 10, 1000)}
     excess = [r[K]["nll"] + quad.mean() for K in (1, 10, 1000)]   # estimated NLL - quadrature NLL
     # measured over training seeds 13, 23, 33: excess 0.20-10.5 (K=1), 0.09-2.1 (K=10), 0.016-1.3
     # (K=1000; seed 33 fits worse), always decreasing in K, and K=1000 at most 0.13 of K=1
@@ -167,7 +177,6 @@ def test_heldout_gap_against_quadrature():
     assert excess[2] < 0.25 * excess[0], excess
     for K in r:
         assert r[K]["true_nll"] == pytest.approx(-truth.mean(), rel=1e-12)
-        assert r[K]["gap"] == pytest.approx(r[K]["nll"] - r[K]["true_nll"], rel=1e-12)
         assert (r[K]["K"], r[K]["n"]) == (K, 50)
     se_quad = (truth - quad).std(ddof=1) / np.sqrt(50)   # the same standard error, from the quadrature
     assert r[1000]["gap_se"] == pytest.approx(se_quad, rel=0.1)
@@ -194,4 +203,26 @@ def test_heldout_gap_needs_two_points():
     cfg = VAEConfig(2, 2, (8,), (8,))
     params = init_params(cfg, np.random.default_rng(0))
     with pytest.raises(ValueError, match="two held-out points"):
-        iwae.heldout_gap(params, cfg, np.zeros((1, 2)), 5, np.random.default_rng(0))
+        iwae.heldout_gap(params, cfg, np.zeros((1, 2)), 5, np.random.default_rng(0), mixture_log_density)
+
+
+def test_linear_gaussian_iwae_fills_in_either_half_of_q():
+    """A given q_mean or q_log_var is used and the other half defaults to the true posterior's."""
+    model = lg_model()
+    X, _ = model.sample(5, np.random.default_rng(0))
+    mean, cov = model.posterior(X)
+    lv = np.tile(np.log(np.diag(cov)), (5, 1))
+    qm, qlv = mean + 0.3, lv - 0.5
+    for given, full in (({"q_mean": qm}, (qm, lv)), ({"q_log_var": qlv}, (mean, qlv)), ({}, (mean, lv))):
+        a = iwae.linear_gaussian_iwae(model, X, 4, np.random.default_rng(1), **given)
+        b = iwae.linear_gaussian_iwae(model, X, 4, np.random.default_rng(1), *full)
+        np.testing.assert_array_equal(a, b)
+    worse = iwae.linear_gaussian_iwae(model, X, 4, np.random.default_rng(1), q_mean=qm)
+    assert not np.allclose(worse, iwae.linear_gaussian_iwae(model, X, 4, np.random.default_rng(1)))
+
+
+def test_heldout_gap_with_two_points_and_its_keys():
+    cfg = VAEConfig(2, 2, (8,), (8,))
+    params = init_params(cfg, np.random.default_rng(0))
+    r = iwae.heldout_gap(params, cfg, np.zeros((2, 2)), 3, np.random.default_rng(0), mixture_log_density)
+    assert set(r) == {"nll", "nll_se", "true_nll", "gap", "gap_se", "K", "n"} and r["n"] == 2

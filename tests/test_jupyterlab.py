@@ -39,7 +39,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -90,15 +89,7 @@ RAW_MYST = re.compile(r"\{(eq|cite(:\w+)?|ref|doc|numref|glue(:\w+)?|exercise|so
 DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|:{3,})\{(exercise|admonition)\}[ \t]*(.*?)[ \t]*$", re.M)
 
 
-def chromium_or_skip() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        message = ("the JupyterLab browser test needs Debian's `chromium` (apt-get install -y "
-                   "chromium; .ci/run installs it)")
-        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-            pytest.fail(message + ", and CI is set, so it must run")
-        pytest.skip(message)
-    return path
+from browser import chromium_path as chromium_or_skip  # noqa: E402  (one policy for every browser test)
 
 
 # ----------------------------------------------------------------------------------------------

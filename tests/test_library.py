@@ -100,6 +100,21 @@ def test_mixture_is_deterministic_given_seed():
     np.testing.assert_array_equal(a[1], b[1])
 
 
+def test_mixture_log_density_at_points_equals_the_written_out_mixture():
+    """log(1/4 sum_k N(x; c_k, std^2 I)), written out with the 2-D Gaussian density, at a centre,
+    between centres and far away."""
+    X = np.array([[-2.0, -2.0], [0.0, 0.3], [5.0, -1.0]])
+    s2 = vb.CLUSTER_STD**2
+    d2 = ((X[:, None, :] - vb.CENTERS[None]) ** 2).sum(axis=2)
+    written = np.log(0.25 * np.sum(np.exp(-d2 / (2 * s2)) / (2 * np.pi * s2), axis=1))
+    np.testing.assert_allclose(vb.mixture_log_density(X), written, rtol=1e-13)
+
+
+def test_the_running_example_cannot_be_changed_by_accident():
+    with pytest.raises(ValueError, match="read-only"):
+        vb.CENTERS[0, 0] = 1.0
+
+
 def test_mixture_log_density_integrates_to_one():
     g = np.linspace(-6, 6, 601)
     G = np.stack(np.meshgrid(g, g), axis=-1).reshape(-1, 2)
@@ -227,6 +242,19 @@ def test_shapes_of_encode_decode_sample():
     assert set(np.unique(s)) <= {0.0, 1.0}
 
 
+def test_bernoulli_sample_with_noise_draws_ones_with_the_decoder_probability():
+    """Decoder weights 0 and biases logit(0.9): every pixel is 1 with probability 0.9."""
+    cfg = vb.VAEConfig(16, 2, (4,), (4,), likelihood="bernoulli")
+    p = vb.init_params(cfg, np.random.default_rng(0))
+    for k in ("dec1_W", "dec1_b", "dec_out_W"):
+        p[k] = np.zeros_like(p[k])
+    p["dec_out_b"] = np.full(16, np.log(0.9 / 0.1))
+    s = vb.sample(p, cfg, 500, np.random.default_rng(1), noise=True)
+    se = np.sqrt(0.9 * 0.1 / s.size)
+    assert set(np.unique(s)) == {0.0, 1.0}
+    assert abs(s.mean() - 0.9) < 4 * se, s.mean()
+
+
 def test_sample_noise_has_decoder_variance():
     c = vb.VAEConfig(2, 2, (8,), (8,), sigma2=0.3)
     p = vb.init_params(c, np.random.default_rng(0))
@@ -283,7 +311,8 @@ def test_paramdict_names_stay_views_of_the_vector():
     p.update({"a": [1.0, 2.0]})
     p |= {"b": np.ones((2, 3))}
     p.vector *= 2.0
-    assert p.setdefault("a", np.zeros(2)) is dict.__getitem__(p, "a")
+    np.testing.assert_array_equal(p.setdefault("a", np.zeros(2)), [2.0, 4.0])
+    assert np.shares_memory(p.setdefault("a"), p.vector)
     np.testing.assert_array_equal(p.vector, [2.0, 4.0] + [2.0] * 6)
     for k in p:
         assert np.shares_memory(p[k], p.vector), k
@@ -457,11 +486,13 @@ def test_linear_gaussian_identity_in_several_dimensions():
 
 # ---------------------------------------------------------------------------- display helpers
 def test_show_source_is_the_live_source():
+    import inspect
+
     from vaebook.show import show_source
 
-    shown = show_source(vb.dense_forward)
-    assert repr(shown).startswith("def dense_forward(")
-    assert "out = x @ W + b" in shown._repr_markdown_() and shown._repr_markdown_().startswith("```python")
+    shown = show_source(vb.dense_forward)                     # a function without argument checks
+    assert repr(shown) == inspect.getsource(vb.dense_forward).rstrip()
+    assert shown._repr_markdown_() == f"```python\n{repr(shown)}\n```"
     with pytest.raises(ValueError, match="at least one"):
         show_source()
 
@@ -474,4 +505,152 @@ def test_style_sets_the_colour_map_and_cycles_cluster_colours():
     assert mpl.rcParams["image.cmap"] == vb.style.CMAP != "jet"
     n = len(vb.style.CLUSTER_COLORS)
     assert len(set(vb.style.CLUSTER_COLORS)) == n    # distinct colours
-    assert vb.style.cluster_colors(range(2 * n + 1)) == [vb.style.CLUSTER_COLORS[k % n] for k in range(2 * n + 1)]
+    colours = vb.style.cluster_colors(range(2 * n + 1))
+    assert colours[:n] == list(vb.style.CLUSTER_COLORS) and colours[n] == colours[0] and colours[2 * n] == colours[0]
+
+
+# --------------------------------------------------------------- configuration, cache, engine layout
+def test_a_bernoulli_config_has_no_variance():
+    assert vb.VAEConfig(3, 2, likelihood="bernoulli").sigma2 is None
+    for bad in (-5, "learned", 0.1):
+        with pytest.raises(ValueError, match="no variance"):
+            vb.VAEConfig(3, 2, likelihood="bernoulli", sigma2=bad)
+
+
+def test_vae_backward_refuses_a_cache_of_another_configuration():
+    g = vb.VAEConfig(2, 2, (4,), (4,))
+    b = vb.VAEConfig(2, 2, (4,), (4,), likelihood="bernoulli")
+    p = vb.init_params(g, np.random.default_rng(0))
+    _, cache = vb.vae_forward(p, b, np.full((3, 2), 0.5), np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="another configuration"):
+        vb.vae_backward(p, g, cache)
+    with pytest.raises(ValueError, match="cache returned by vae_forward"):
+        vb.vae_backward(p, g, tuple(cache))
+
+
+def test_encode_applies_the_bernoulli_data_check():
+    cfg = vb.VAEConfig(4, 2, likelihood="bernoulli")
+    p = vb.init_params(cfg, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="divide by 16"):
+        vb.encode(p, cfg, np.full((2, 4), 12.0))
+
+
+def test_the_engine_refuses_a_layout_without_b_after_w():
+    from vaebook.params import ParamDict
+
+    cfg = vb.VAEConfig(2, 2, (3,), (3,))
+    shapes = cfg.param_shapes()
+    order = ["enc1_b"] + [k for k in shapes if k != "enc1_b"]            # enc1_b before enc1_W
+    p = ParamDict({k: shapes[k] for k in order})
+    with pytest.raises(RuntimeError, match="enc1_b stored right after enc1_W"):
+        TrainingEngine(p, cfg)
+
+
+def test_paramdict_refuses_operations_that_would_unlink_it():
+    p = vb.ParamDict({"a": (2,)})
+    with pytest.raises(TypeError, match="plain dict"):
+        p | {"a": np.ones(2)}
+    with pytest.raises(TypeError, match="plain dict"):
+        {"a": np.ones(2)} | p
+    with pytest.raises(TypeError, match="layout"):
+        vb.ParamDict.fromkeys(["a"])
+
+
+def test_adam_on_plain_dicts_takes_the_textbook_steps():
+    """Adam's per-key path (plain dicts, used by inference_gap.optimise_q) with values."""
+    q = {"m": np.array([1.0, -2.0]), "v": np.array([0.5])}
+    g = {"m": np.array([0.1, 0.3]), "v": np.array([-0.2])}
+    opt = vb.Adam(0.01)
+    ref, m, v = {k: a.copy() for k, a in q.items()}, {k: 0.0 for k in q}, {k: 0.0 for k in q}
+    for t in (1, 2):
+        opt.step(q, g)
+        for k in q:
+            m[k] = 0.9 * m[k] + 0.1 * g[k]
+            v[k] = 0.999 * v[k] + 0.001 * g[k] ** 2
+            ref[k] = ref[k] - 0.01 * (m[k] / (1 - 0.9**t)) / (np.sqrt(v[k] / (1 - 0.999**t)) + 1e-8)
+        for k in q:
+            np.testing.assert_allclose(q[k], ref[k], rtol=1e-12)
+
+
+def test_train_with_one_partial_batch_equals_the_reference_step():
+    """batch_size > n: each epoch is one step on all the points."""
+    cfg = vb.VAEConfig(2, 2, (4,), (4,))
+    p = vb.init_params(cfg, np.random.default_rng(0))
+    X, _ = vb.make_mixture(10, np.random.default_rng(1))
+    ref = p.copy()
+    h = vb.train(p, cfg, X, epochs=2, batch_size=64, optimizer=vb.SGD(0.05), rng=np.random.default_rng(2))
+    rng, opt = np.random.default_rng(2), vb.SGD(0.05)
+    for epoch in range(2):
+        order, eps = rng.permutation(10), rng.standard_normal((10, 2))
+        losses, grads = vb.loss_and_grads(ref, cfg, X[order], eps)
+        opt.step(ref, grads)
+        assert h["total"][epoch] == pytest.approx(losses["total"], rel=1e-12)
+    np.testing.assert_allclose(p.vector, ref.vector, rtol=1e-12, atol=1e-15)
+
+
+def test_sample_without_noise_is_the_decoded_prior_draw_and_with_noise_adds_the_decoder_noise():
+    cfg = vb.VAEConfig(3, 2, (4,), (4,), sigma2=0.3)
+    p = vb.init_params(cfg, np.random.default_rng(0))
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal((6, 2))
+    mean = vb.decode(p, cfg, z)
+    np.testing.assert_array_equal(vb.sample(p, cfg, 6, np.random.default_rng(5)), mean)     # noise off by default
+    noisy = mean + np.sqrt(0.3) * rng.standard_normal(mean.shape)
+    np.testing.assert_allclose(vb.sample(p, cfg, 6, np.random.default_rng(5), noise=True), noisy, rtol=1e-14)
+
+
+def test_optimiser_defaults_and_their_checks():
+    assert repr(vb.SGD()) == "SGD(lr=0.01)"
+    assert repr(vb.Adam()) == "Adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08)"
+    assert repr(vb.Adam(flush_subnormal=True)) == \
+        "Adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08, flush_subnormal=True)"
+    assert vb.Adam(beta1=0.0, beta2=0.0).beta1 == 0.0                       # [0, 1): 0 is allowed
+    for name in ("beta1", "beta2"):
+        for bad in (1.0, 1.5, -0.1):
+            with pytest.raises(ValueError, match=rf"{name} must be in \[0, 1\)"):
+                vb.Adam(**{name: bad})
+
+
+def test_adam_flush_subnormal_sets_tiny_first_moments_to_zero():
+    for flush in (False, True):
+        q, opt = {"w": np.array([1.0])}, vb.Adam(flush_subnormal=flush)
+        opt.step(q, {"w": np.array([1e-306])})                    # m = 1e-307: normal, kept
+        opt.step(q, {"w": np.array([0.0])})
+        for _ in range(30):                                       # m decays below 2.2e-308
+            opt.step(q, {"w": np.array([0.0])})
+        m = opt._state[0][0][0]
+        assert (m == 0.0) if flush else (0.0 < m < 2.3e-308), (flush, m)
+
+
+def test_baseline_config_uses_every_setting():
+    cfg = vb.Baseline(hidden=8, sigma2=0.25, init_scale=0.2).config(3, 1)
+    assert (cfg.data_dim, cfg.latent_dim, cfg.enc_hidden, cfg.dec_hidden, cfg.sigma2, cfg.init_scale) == \
+        (3, 1, (8,), (8,), 0.25, 0.2)
+
+
+def test_config_takes_one_width_as_one_layer_and_he_initialisation_has_its_variance():
+    cfg = vb.VAEConfig(400, 2, 8, 6)
+    assert (cfg.enc_hidden, cfg.dec_hidden, cfg.enc_layers) == ((8,), (6,), ("enc1", "enc_out"))
+    W = vb.init_params(cfg, np.random.default_rng(0))["enc1_W"]          # fan_in 400: std sqrt(2/400)
+    se = np.sqrt(2 / 400) / np.sqrt(2 * W.size)                         # standard error of a std
+    assert abs(W.std() - np.sqrt(2 / 400)) < 4 * se, W.std()
+
+
+def test_relu_passes_no_gradient_at_zero():
+    np.testing.assert_array_equal(relu_backward(np.ones(3), np.array([-1.0, 0.0, 2.0])), [0.0, 0.0, 1.0])
+
+
+def test_vae_forward_weighs_the_kl_by_one_by_default():
+    cfg = vb.VAEConfig(2, 2, (4,), (4,))
+    p = vb.init_params(cfg, np.random.default_rng(0))
+    losses, _ = vb.vae_forward(p, cfg, np.ones((3, 2)), np.ones((3, 2)))
+    assert losses["total"] == pytest.approx(losses["recon"] + losses["kl"], rel=1e-15)
+
+
+def test_optimisers_and_train_refuse_what_they_cannot_step():
+    with pytest.raises(ValueError, match="must be a float array"):
+        vb.SGD().step({"a": [1.0]}, {"a": np.ones(1)})
+    cfg = vb.VAEConfig(2, 2, (4,), (4,))
+    p = vb.init_params(cfg, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="step"):
+        vb.train(p, cfg, np.zeros((4, 2)), epochs=1, batch_size=2, optimizer=object(), rng=np.random.default_rng(0))

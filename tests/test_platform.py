@@ -13,24 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import re
 
 import nbformat
-import pytest
-from bookpaths import ROOT, cell_timeout, notebooks
-from nbclient import NotebookClient
+from bookpaths import FOREIGN, FOREIGN_SEED_OFFSET, X86, notebooks, x86_only  # noqa: F401  (shared with other tests)
+from bookpaths import run_notebook as _run
 
 import numerics
-
-X86 = platform.machine().lower() in ("x86_64", "amd64")
-x86_only = pytest.mark.skipif(not X86, reason="the pinned platform is defined for x86-64 only")
-
-#: The seed offset of the foreign run: one of the 20 that benchmarks/bench_seeds.py measures.
-FOREIGN_SEED_OFFSET = "7"
-FOREIGN = {"OPENBLAS_CORETYPE": "Sandybridge", "NPY_ENABLE_CPU_FEATURES": "X86_V2",
-           "NPY_DISABLE_CPU_FEATURES": "", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-           "VAEBOOK_SEED_OFFSET": FOREIGN_SEED_OFFSET}
 
 PROBE = """\
 import json, numpy, threadpoolctl
@@ -42,13 +31,6 @@ print(json.dumps({
     "shifted": bool(vaebook.rng(0).random() != numpy.random.default_rng(0).random()),
 }))
 """
-
-
-def _run(nb, kernel_name: str, env: dict[str, str], path=ROOT / "book"):
-    client = NotebookClient(nb, timeout=cell_timeout(), kernel_name=kernel_name,
-                            resources={"metadata": {"path": str(path)}})
-    client.execute(env=env)
-    return nb
 
 
 def _probe(kernel_name: str, env: dict[str, str]) -> tuple[dict, list]:

@@ -22,21 +22,18 @@ import functools
 import http.server
 import json
 import re
-import shutil
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+from browser import CHROMIUM_FLAGS, PageLog, chromium_path
+from browser import QuietHandler as _QuietHandler
 
 import vaebook
 from bookpaths import chapter_files
 from vaebook.widgets.live import layer_arrays
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 TOLERANCE = 1e-12  # LiveDecoder: JavaScript and NumPy, both float64
@@ -44,22 +41,9 @@ CURVE_TOL = 1e-9   # a curve drawn in the browser against the library's formula
 TIMEOUT_MS = 30_000
 
 
-def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail("headless Chromium is needed for the browser test: install Debian's package "
-                    "`chromium` (apt-get install -y chromium; .ci/run does this)")
-    return path
-
-
 # ----------------------------------------------------------------------------------------------
 # Fixtures: the site on 127.0.0.1, one browser for the module
 # ----------------------------------------------------------------------------------------------
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(built_site):
     handler = functools.partial(_QuietHandler, directory=str(built_site))
@@ -94,44 +78,6 @@ def screenshots(built_site) -> Path:
 # ----------------------------------------------------------------------------------------------
 # Helpers
 # ----------------------------------------------------------------------------------------------
-class PageLog:
-    """Everything a page did that the test forbids: console errors, failed or external requests."""
-
-    def __init__(self, page, origin: str):
-        self.origin = origin
-        self.errors: list[str] = []
-        self.failed: list[str] = []
-        self.external: list[str] = []
-        self.requests: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda exc: self.errors.append(f"uncaught exception: {exc}"))
-        page.on("request", self._request)
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        page.on("response", self._response)
-
-    def _console(self, msg):
-        if msg.type == "error":
-            self.errors.append(f"console error: {msg.text}")
-
-    def _request(self, request):
-        url = request.url
-        self.requests.append(url)
-        scheme = urlsplit(url).scheme
-        if scheme in ("data", "blob", "about"):
-            return
-        if not url.startswith(self.origin):
-            self.external.append(url)
-
-    def _response(self, response):
-        if response.status >= 400:
-            self.failed.append(f"{response.url} (HTTP {response.status})")
-
-    def check(self, where: str) -> None:
-        assert not self.errors, f"{where}: console errors:\n" + "\n".join(self.errors)
-        assert not self.external, f"{where}: requests that leave the site:\n" + "\n".join(self.external)
-        assert not self.failed, f"{where}: failed requests:\n" + "\n".join(self.failed)
-
-
 def open_page(browser, site_url: str, doc: str):
     """Open ``doc``'s page, wait until MathJax and the widgets are done; return (page, log)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})

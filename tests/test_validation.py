@@ -386,7 +386,7 @@ def test_linear_gaussian_model(call, match):
      "q_log_var must have 2 columns"),
     (lambda t, q: iwae.iwae_log_weights(t.x, lambda x, z: np.zeros(2), q[0], q[1], 3, t.rng), "log_joint"),
     (lambda t, q: iwae.vae_iwae(t.p, t.c, t.x[:, :2], 3, t.rng), "X must have 3 columns"),
-    (lambda t, q: iwae.heldout_gap(t.p, t.c, t.x[:1], 3, t.rng), "two held-out points"),
+    (lambda t, q: iwae.heldout_gap(t.p, t.c, t.x[:1], 3, t.rng, vb.mixture_log_density), "two held-out points"),
 ])
 def test_iwae(call, match):
     t = case()

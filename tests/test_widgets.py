@@ -338,7 +338,7 @@ def widget_page(ws: list[InteractiveFigure], folder: Path) -> Path:
 def served_page(widgets, tmp_path_factory):
     folder = tmp_path_factory.mktemp("widget_page")
     widget_page(list(widgets.values()), folder)
-    from test_site import _QuietHandler
+    from browser import QuietHandler as _QuietHandler
 
     handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -386,7 +386,7 @@ def assert_drawn_equal(name: str, js: list, py: list) -> None:
 def test_every_control_of_every_widget_in_the_browser(widgets, served_page):
     from playwright.sync_api import sync_playwright
 
-    from test_site import CHROMIUM_FLAGS, PageLog, chromium_path
+    from browser import CHROMIUM_FLAGS, PageLog, chromium_path
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), headless=True,

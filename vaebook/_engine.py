@@ -33,8 +33,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .gaussian import kl_diag_to_standard, log_normal_diag
-from .model import VAEConfig, bernoulli_log_prob
+from .formulas import bernoulli_log_prob, kl_diag_to_standard, log_normal_diag
+from .model import VAEConfig
 from .params import ParamDict
 
 
@@ -93,7 +93,9 @@ def _block(pd: ParamDict, name: str) -> np.ndarray:
     """The contiguous [W; b] block of layer ``name``, as an (n_in + 1, n_out) view."""
     n_in, n_out = pd.shapes[name + "_W"]
     start = pd.offsets[name + "_W"]
-    assert pd.offsets[name + "_b"] == start + n_in * n_out  # b is stored right after W
+    if pd.offsets[name + "_b"] != start + n_in * n_out:
+        raise RuntimeError(f"the training engine needs {name}_b stored right after {name}_W in the "
+                           f"parameter vector (VAEConfig.param_shapes order); the layout changed")
     return pd.vector[start:start + (n_in + 1) * n_out].reshape(n_in + 1, n_out)
 
 

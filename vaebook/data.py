@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
-from .gaussian import log_normal_diag
-from .montecarlo import log_mean_exp
+from .formulas import log_mean_exp, log_normal_diag
 
 #: Centres of the four clusters of the running example.
 CENTERS = np.array([[-2.0, -2.0], [-2.0, 2.0], [2.0, -2.0], [2.0, 2.0]])
+CENTERS.setflags(write=False)
 #: Standard deviation of every cluster (isotropic).
 CLUSTER_STD = 0.5
 
@@ -31,7 +31,7 @@ def make_mixture(n: int, rng: np.random.Generator, centers=CENTERS, std: float =
 
 def mixture_log_density(X, centers=CENTERS, std: float = CLUSTER_STD) -> np.ndarray:
     r"""Exact log p(x) of the equal-weight mixture for each row of X (shape (n,)), in nats:
-    :math:`\log rac1K \sum_k \mathcal{N}(x; c_k, 	ext{std}^2 I)`."""
+    :math:`\log \frac1K \sum_k \mathcal{N}(x; c_k, \text{std}^2 I)`."""
     centers = _checks.finite_matrix(centers, "centers")
     X = _checks.finite_matrix(X, "X", centers.shape[1])
     std = _checks.positive_float(std, "std")

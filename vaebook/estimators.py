@@ -25,6 +25,7 @@ from typing import Callable
 import numpy as np
 
 from . import _checks
+from .formulas import kl_standard_grads
 
 
 def _mu_sigma_eps(mu, sigma, eps):
@@ -102,11 +103,8 @@ def blocked_gradients(mu, log_var) -> np.ndarray:
     (batch, latent_dim); the result has shape (batch, 2 latent_dim): the mu part, then the
     log_var part (the layout of the encoder's output).
     """
-    mu = _checks.finite_matrix(mu, "mu")
-    log_var = _checks.finite_matrix(log_var, "log_var", mu.shape[1])
-    if log_var.shape != mu.shape:
-        raise ValueError(f"mu and log_var must have the same shape, got {mu.shape} and {log_var.shape}")
-    return np.concatenate([mu, 0.5 * (np.exp(log_var) - 1.0)], axis=1)
+    mu, log_var = _checks.same_shape_matrices(mu=mu, log_var=log_var)
+    return np.concatenate(kl_standard_grads(mu, log_var), axis=1)
 
 
 @dataclass(frozen=True)

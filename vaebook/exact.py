@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
-from .gaussian import log_normal_diag, log_normal_full
+from .formulas import log_normal_diag, log_normal_full
 
 
 class LinearGaussian:
@@ -38,26 +38,31 @@ class LinearGaussian:
         """The 1-D model z ~ N(0, 1), x | z ~ N(w z + b, s^2)."""
         return cls([[w]], [b], s)
 
-    def _x(self, x):
+    def check_x(self, x) -> np.ndarray:
+        """``x`` as data of shape (n, D) (a 1-D array is n points when D = 1), or ValueError."""
         x = np.asarray(x, dtype=float)
         if x.ndim <= 1 and self.data_dim == 1:
             x = x.reshape(-1, 1)
         return _checks.finite_matrix(np.atleast_2d(x), "x", self.data_dim)
 
-    def _z(self, z):
+    def check_z(self, z) -> np.ndarray:
+        """``z`` as latent codes of shape (n, J) (a 1-D array is n codes when J = 1), or ValueError."""
         z = np.asarray(z, dtype=float)
         if z.ndim <= 1 and self.latent_dim == 1:
             z = z.reshape(-1, 1)
         return _checks.finite_matrix(np.atleast_2d(z), "z", self.latent_dim)
 
+    # temporary alias for the widgets until the merge (vaebook/widgets/evaluation.py): _x is check_x
+    _x = check_x
+
     # --- the four quantities of Bayes' rule -----------------------------------------------
     def log_prior(self, z) -> np.ndarray:
         """log p(z) for each row of z."""
-        return log_normal_diag(self._z(z), 0.0, 1.0)
+        return log_normal_diag(self.check_z(z), 0.0, 1.0)
 
     def log_likelihood(self, x, z) -> np.ndarray:
         """log p(x | z), broadcasting rows of x against rows of z (either may have one row)."""
-        x, z = self._x(x), self._z(z)
+        x, z = self.check_x(x), self.check_z(z)
         if len(x) != len(z) and 1 not in (len(x), len(z)):
             raise ValueError(f"x and z must have the same number of rows (or one of them a single row), "
                              f"got {len(x)} and {len(z)}")
@@ -65,7 +70,7 @@ class LinearGaussian:
 
     def mean(self, z) -> np.ndarray:
         """The decoder's mean W z + b for each row of z (shape (n, D))."""
-        return self._z(z) @ self.W.T + self.b
+        return self.check_z(z) @ self.W.T + self.b
 
     def evidence_cov(self) -> np.ndarray:
         """Covariance W W^T + s^2 I of the evidence p(x)."""
@@ -73,11 +78,11 @@ class LinearGaussian:
 
     def log_evidence(self, x) -> np.ndarray:
         """log p(x) in closed form, for each row of x."""
-        return log_normal_full(self._x(x), self.b, self.evidence_cov())
+        return log_normal_full(self.check_x(x), self.b, self.evidence_cov())
 
     def posterior(self, x):
         """(mean, cov) of p(z | x) for each row of x: means of shape (n, J), cov shared (J, J)."""
-        x = self._x(x)
+        x = self.check_x(x)
         cov = np.linalg.inv(np.eye(self.latent_dim) + self.W.T @ self.W / self.s**2)
         mean = (x - self.b) @ self.W @ cov / self.s**2
         return mean, cov
@@ -85,7 +90,7 @@ class LinearGaussian:
     def log_posterior(self, z, x) -> np.ndarray:
         """log p(z | x) in closed form; x must have one row (or as many rows as z)."""
         mean, cov = self.posterior(x)
-        return log_normal_full(self._z(z), mean, cov)
+        return log_normal_full(self.check_z(z), mean, cov)
 
     def sample(self, n: int, rng: np.random.Generator):
         """Draw (x, z): z ~ p(z), then x ~ p(x | z). Shapes (n, D) and (n, J)."""

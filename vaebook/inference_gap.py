@@ -24,9 +24,17 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
-from .gaussian import kl_diag_to_standard, log_normal_diag
-from .model import VAEConfig, _mlp_backward, _mlp_forward, decode, decoder_variance, encode
-from .montecarlo import log_mean_exp
+from .formulas import (
+    gaussian_nll_grads,
+    kl_diag_to_standard,
+    kl_standard_grads,
+    log_mean_exp,
+    log_normal_diag,
+    reparam_backward,
+    reparam_forward,
+)
+from .layers import mlp_backward, mlp_forward
+from .model import VAEConfig, decode, decoder_variance, encode
 from .optim import Adam
 
 
@@ -59,17 +67,6 @@ def _rule(eps, weights, latent_dim):
     return eps, weights
 
 
-def _check_q(config, X, q_mean, q_log_var):
-    if config.likelihood != "gaussian":
-        raise ValueError("the inference gap here is implemented for the Gaussian decoder only")
-    X = _checks.finite_matrix(X, "X", config.data_dim)
-    q_mean = _checks.finite_matrix(q_mean, "q_mean", config.latent_dim)
-    q_log_var = _checks.finite_matrix(q_log_var, "q_log_var", config.latent_dim)
-    _checks.same_rows(X, q_mean, "X", "q_mean")
-    _checks.same_rows(X, q_log_var, "X", "q_log_var")
-    return X, q_mean, q_log_var
-
-
 def neg_elbo_and_grads(params, config: VAEConfig, X, q_mean, q_log_var, eps, weights=None):
     r"""Per point: :math:`-\mathcal L(q)` under the rule (eps, weights), and its gradient in (m, v).
 
@@ -79,27 +76,25 @@ def neg_elbo_and_grads(params, config: VAEConfig, X, q_mean, q_log_var, eps, wei
     :math:`-\mathcal L = \sum_s w_s\,[-\log p_\theta(x \mid z_s)] + \mathrm{KL}(q \,\|\, N(0, I))`
     and :math:`z_s = m + e^{v/2} \varepsilon_s`; d/dz comes from the decoder's backward pass.
     """
-    X, q_mean, q_log_var = _check_q(config, X, q_mean, q_log_var)
+    _checks.gaussian_decoder(config, "the inference gap")
+    X, q_mean, q_log_var = _checks.gaussian_q(X, q_mean, q_log_var, config.data_dim, config.latent_dim, "X")
     eps, weights = _rule(eps, weights, config.latent_dim)
     n, J = q_mean.shape
     S = len(eps)
-    sigma = np.exp(0.5 * q_log_var)
-    sigma_eps = sigma[:, None, :] * eps[None, :, :]                   # (n, S, J)
-    z = (q_mean[:, None, :] + sigma_eps).reshape(n * S, J)
-    out, caches = _mlp_forward(params, config.dec_layers, z)
+    # z_s = m + sigma * eps_s for every point and every node: shape (n, S, J)
+    z, sigma = reparam_forward(q_mean[:, None, :], q_log_var[:, None, :], eps[None, :, :])
+    dec_out, caches = mlp_forward(params, config.dec_layers, z.reshape(n * S, J))
     var = decoder_variance(params, config)
     x_rep = np.repeat(X, S, axis=0)
-    nll = -log_normal_diag(x_rep, out, var)
-    w_rows = np.tile(weights, n)                                       # weight of each row
-    # d(-log p(x|z))/d out = (out - x) / var, each row weighted by its rule weight; the decoder's
-    # backward pass carries it to z (its weight gradients go to a scratch dict)
-    dz = _mlp_backward((out - x_rep) / var * w_rows[:, None], caches, config.dec_layers,
-                       {}).reshape(n, S, J)
-    value = (nll.reshape(n, S) @ weights) + kl_diag_to_standard(q_mean, q_log_var)
-    var_q = sigma * sigma
-    d_mean = dz.sum(axis=1) + q_mean
-    d_log_var = 0.5 * (np.sum(dz * sigma_eps, axis=1) + var_q - 1.0)
-    return value, d_mean, d_log_var
+    nll = -log_normal_diag(x_rep, dec_out, var)
+    value = nll.reshape(n, S) @ weights + kl_diag_to_standard(q_mean, q_log_var)
+    # d(-log p(x|z)) / d dec_out, each row weighted by its rule weight; the decoder's backward
+    # pass carries it to z (its weight gradients go to a scratch dict)
+    d_dec_out = gaussian_nll_grads(x_rep, dec_out, var)[0] * np.tile(weights, n)[:, None]
+    dz = mlp_backward(d_dec_out, caches, config.dec_layers, {}).reshape(n, S, J)
+    d_mean, d_log_var = reparam_backward(dz, sigma, eps[None, :, :])
+    dkl_mean, dkl_log_var = kl_standard_grads(q_mean, q_log_var)
+    return value, d_mean.sum(axis=1) + dkl_mean, d_log_var.sum(axis=1) + dkl_log_var
 
 
 def optimise_q(params, config: VAEConfig, X, eps, weights=None, *, steps: int = 300,
@@ -107,7 +102,8 @@ def optimise_q(params, config: VAEConfig, X, eps, weights=None, *, steps: int = 
     r"""The best Gaussian q*(z|x) for each row of X: minimise :func:`neg_elbo_and_grads` by Adam.
 
     The learning rate falls linearly from ``lr`` to 0 over the steps, so the iterates settle
-    instead of hovering around the optimum. Starts from the encoder's q_phi(z|x) unless ``q_mean`` / ``q_log_var`` are given. Returns
+    instead of hovering around the optimum. Starts from the encoder's q_phi(z|x) unless ``q_mean``
+    / ``q_log_var`` are given. Returns
     ``(q_mean, q_log_var, history)``, where ``history`` is the mean negative ELBO over the points
     before each step and after the last (length steps + 1).
     """

@@ -21,25 +21,16 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
-from .data import mixture_log_density
-from .gaussian import log_normal_diag
-from .model import VAEConfig, _reparameterize, encode, log_likelihood
-from .montecarlo import log_mean_exp
-from .variational import linear_gaussian_elbo  # noqa: F401  (the closed-form ELBO, next to its IWAE)
+from .estimators import mean_and_se
+from .formulas import log_mean_exp, log_normal_diag, reparam_forward
+from .model import VAEConfig, encode, log_likelihood
+
+# temporary alias for the chapters until the merge: vaebook.iwae.linear_gaussian_elbo is
+# vaebook.variational.linear_gaussian_elbo
+from .variational import linear_gaussian_elbo  # noqa: E402,F401
 
 #: Rows (points x samples) evaluated at once; bounds the memory of a large-K estimate.
 CHUNK_ROWS = 65536
-
-
-def _check_q(x, q_mean, q_log_var):
-    """``(x, q_mean, q_log_var)`` checked: finite, 2-D, one row per point, mean and log-variance alike."""
-    x = _checks.finite_matrix(x, "x")
-    q_mean = _checks.finite_matrix(q_mean, "q_mean")
-    q_log_var = _checks.finite_matrix(q_log_var, "q_log_var", q_mean.shape[1])
-    if not (len(x) == len(q_mean) == len(q_log_var)):
-        raise ValueError(f"x, q_mean and q_log_var need one row per point, got {len(x)}, "
-                         f"{len(q_mean)} and {len(q_log_var)} rows")
-    return x, q_mean, q_log_var
 
 
 def iwae_log_weights(x, log_joint, q_mean, q_log_var, K: int, rng: np.random.Generator) -> np.ndarray:
@@ -49,13 +40,13 @@ def iwae_log_weights(x, log_joint, q_mean, q_log_var, K: int, rng: np.random.Gen
     for each point; ``log_joint(x, z)`` returns log p(x, z) for aligned rows of x and z.
     The K samples per point are z = mean + sigma * eps with eps drawn from ``rng``.
     """
-    x, q_mean, q_log_var = _check_q(x, q_mean, q_log_var)
+    x, q_mean, q_log_var = _checks.gaussian_q(x, q_mean, q_log_var)
     K = _checks.positive_int(K, "K")
     rng = _checks.generator(rng)
     n, J = q_mean.shape
     eps = rng.standard_normal((n, K, J))
     mean, log_var = q_mean[:, None, :], q_log_var[:, None, :]      # broadcast over the K samples
-    z, _ = _reparameterize(mean, log_var, eps)
+    z, _ = reparam_forward(mean, log_var, eps)
     log_q = log_normal_diag(z, mean, np.exp(log_var))             # log q(z_k|x), shape (n, K)
     log_p = np.asarray(log_joint(np.repeat(x, K, axis=0), z.reshape(n * K, J)), dtype=float)
     if log_p.shape != (n * K,):
@@ -69,7 +60,7 @@ def iwae_estimate(x, log_joint, q_mean, q_log_var, K: int, rng: np.random.Genera
     Processes the points in chunks of at most :data:`CHUNK_ROWS` (points x K) rows, so large K
     fits in memory; the random draws are the same as one call with all points.
     """
-    x, q_mean, q_log_var = _check_q(x, q_mean, q_log_var)
+    x, q_mean, q_log_var = _checks.gaussian_q(x, q_mean, q_log_var)
     K = _checks.positive_int(K, "K")
     rng = _checks.generator(rng)
     step = max(1, CHUNK_ROWS // K)
@@ -104,7 +95,7 @@ def linear_gaussian_iwae(model, X, K: int, rng: np.random.Generator, q_mean=None
     q(z|x) defaults to the diagonal of the true posterior (exact when J = 1); pass ``q_mean`` /
     ``q_log_var`` to use a worse one.
     """
-    X = model._x(X)
+    X = model.check_x(X)
     if q_mean is None or q_log_var is None:
         mean, cov = model.posterior(X)
         q_mean = mean if q_mean is None else q_mean
@@ -116,23 +107,28 @@ def linear_gaussian_iwae(model, X, K: int, rng: np.random.Generator, q_mean=None
 
 
 # ----------------------------------------------------------------------------------------------
-# Evaluation against the running example's true density
+# Evaluation against a known true density
 # ----------------------------------------------------------------------------------------------
-def heldout_gap(params, config: VAEConfig, X, K: int, rng: np.random.Generator) -> dict:
-    r"""Held-out negative log-likelihood of a VAE and its gap to the true mixture, in nats per point.
+def heldout_gap(params, config: VAEConfig, X, K: int, rng: np.random.Generator, log_density_true) -> dict:
+    r"""Held-out negative log-likelihood of a VAE and its gap to the true density, in nats per point.
 
-    ``nll`` is the mean of :math:`-\hat{\mathcal L}_K(x)` over the rows of X (an upper bound on
-    the model's NLL in expectation); ``true_nll`` the mean of :math:`-\log p_{\text{true}}(x)`;
+    ``log_density_true(X)`` is the true log-density of the data, one value per row (for the
+    running example, :func:`vaebook.data.mixture_log_density`). ``nll`` is the mean of
+    :math:`-\hat{\mathcal L}_K(x)` over the rows of X (an upper bound on the model's NLL in
+    expectation); ``true_nll`` the mean of :math:`-\log p_{\text{true}}(x)`;
     ``gap = nll - true_nll`` estimates KL(p_true || p_theta) (plus the IWAE bias) and its
     standard error ``gap_se`` comes from the per-point differences, which share the same x.
     """
     X = _checks.finite_matrix(X, "X", config.data_dim)
     if len(X) < 2:
         raise ValueError("heldout_gap needs at least two held-out points for a standard error")
+    if not callable(log_density_true):
+        raise ValueError(f"log_density_true must be a function of X, got {type(log_density_true).__name__}")
     est = vae_iwae(params, config, X, K, rng)
-    truth = mixture_log_density(X)
-    diff = truth - est
-    n = len(X)
-    return {"nll": float(-est.mean()), "nll_se": float(est.std(ddof=1) / np.sqrt(n)),
-            "true_nll": float(-truth.mean()), "gap": float(diff.mean()),
-            "gap_se": float(diff.std(ddof=1) / np.sqrt(n)), "K": int(K), "n": int(n)}
+    truth = np.asarray(log_density_true(X), dtype=float)
+    if truth.shape != est.shape:
+        raise ValueError(f"log_density_true must return one value per row, shape {est.shape}, got {truth.shape}")
+    nll, nll_se = mean_and_se(-est)
+    gap, gap_se = mean_and_se(truth - est)
+    return {"nll": float(nll), "nll_se": float(nll_se), "true_nll": float(-truth.mean()),
+            "gap": float(gap), "gap_se": float(gap_se), "K": int(K), "n": len(X)}

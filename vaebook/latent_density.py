@@ -21,16 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks
-from .gaussian import log_normal_diag, log_normal_full
-from .montecarlo import log_mean_exp
-
-
-def _encoder_outputs(mu, log_var):
-    mu = _checks.finite_matrix(mu, "mu")
-    log_var = _checks.finite_matrix(log_var, "log_var", mu.shape[1])
-    if log_var.shape != mu.shape:
-        raise ValueError(f"mu and log_var must have the same shape, got {mu.shape} and {log_var.shape}")
-    return mu, log_var
+from .formulas import log_mean_exp, log_normal_diag, log_normal_full, reparam_forward
 
 
 def sample_aggregate_posterior(mu, log_var, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -40,11 +31,12 @@ def sample_aggregate_posterior(mu, log_var, n: int, rng: np.random.Generator) ->
     ``mu`` and ``log_var`` are the encoder's outputs for the N training points, shape (N, J).
     Returns an array of shape (n, J).
     """
-    mu, log_var = _encoder_outputs(mu, log_var)
+    mu, log_var = _checks.same_shape_matrices(mu=mu, log_var=log_var)
     n = _checks.positive_int(n, "n")
     rng = _checks.generator(rng)
     i = rng.integers(0, len(mu), size=n)
-    return mu[i] + np.exp(0.5 * log_var[i]) * rng.standard_normal((n, mu.shape[1]))
+    z, _ = reparam_forward(mu[i], log_var[i], rng.standard_normal((n, mu.shape[1])))
+    return z
 
 
 def log_aggregate_posterior(z, mu, log_var, chunk: int = 512) -> np.ndarray:
@@ -53,7 +45,7 @@ def log_aggregate_posterior(z, mu, log_var, chunk: int = 512) -> np.ndarray:
 
     Rows of ``z`` are processed ``chunk`` at a time, so memory stays at chunk x N numbers.
     """
-    mu, log_var = _encoder_outputs(mu, log_var)
+    mu, log_var = _checks.same_shape_matrices(mu=mu, log_var=log_var)
     z = _checks.finite_matrix(z, "z", mu.shape[1])
     chunk = _checks.positive_int(chunk, "chunk")
     var = np.exp(log_var)
@@ -110,14 +102,14 @@ def fit_gaussian_mixture(Z, n_components: int, rng: np.random.Generator, n_iter:
     log-likelihood never decreases; iteration stops when it rises by less than ``tol``.
     """
     Z = _checks.finite_matrix(Z, "Z")
-    K = _checks.positive_int(n_components, "n_components")
+    n_components = _checks.positive_int(n_components, "n_components")
     n_iter = _checks.positive_int(n_iter, "n_iter")
     tol = _checks.positive_float(tol, "tol")
     reg = _checks.positive_float(reg, "reg")
     rng = _checks.generator(rng)
-    N, J = Z.shape
-    if K > N:
-        raise ValueError(f"n_components ({K}) must not exceed the number of points ({N})")
+    if n_components > len(Z):
+        raise ValueError(f"n_components ({n_components}) must not exceed the number of points ({len(Z)})")
+    (N, J), K = Z.shape, n_components
     eye = np.eye(J)
     gm = GaussianMixture(np.full(K, 1.0 / K), Z[rng.choice(N, size=K, replace=False)].copy(),
                          np.repeat((np.cov(Z.T, bias=True).reshape(J, J) + reg * eye)[None], K, axis=0),

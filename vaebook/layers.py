@@ -22,7 +22,8 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray):
 
 
 def dense_backward(dout: np.ndarray, cache):
-    """Backward pass of :func:`dense_forward`: returns ``(dx, dW, db)``."""
+    """Backward pass of :func:`dense_forward`: dout (batch, n_out) -> ``(dx, dW, db)`` of shapes
+    (batch, n_in), (n_in, n_out), (n_out,)."""
     x, W = cache
     dx = dout @ W.T
     dW = x.T @ dout
@@ -42,3 +43,29 @@ def relu_backward(dout: np.ndarray, cache):
     x = cache
     dx = dout * (x > 0)
     return dx
+
+
+def mlp_forward(params, names, h):
+    """Dense + ReLU for every hidden layer in ``names[:-1]``, then a final dense layer.
+
+    Layer ``name`` uses ``params[name + "_W"]`` and ``params[name + "_b"]``. Returns
+    ``(out, caches)``, the caches for :func:`mlp_backward`.
+    """
+    caches = []
+    for name in names[:-1]:
+        a, dense_cache = dense_forward(h, params[name + "_W"], params[name + "_b"])
+        h, relu_cache = relu_forward(a)
+        caches.append((dense_cache, relu_cache))
+    out, dense_cache = dense_forward(h, params[names[-1] + "_W"], params[names[-1] + "_b"])
+    caches.append((dense_cache, None))
+    return out, caches
+
+
+def mlp_backward(dout, caches, names, grads):
+    """Backward through :func:`mlp_forward`: stores each layer's dW, db in ``grads``, returns d / d input."""
+    dh = dout
+    for name, (dense_cache, relu_cache) in zip(reversed(names), reversed(caches)):
+        if relu_cache is not None:
+            dh = relu_backward(dh, relu_cache)
+        dh, grads[name + "_W"], grads[name + "_b"] = dense_backward(dh, dense_cache)
+    return dh

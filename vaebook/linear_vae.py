@@ -37,7 +37,7 @@ def data_eigen(X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lam[order], U[:, order], mean
 
 
-def _eigenvalues(eigenvalues) -> np.ndarray:
+def _check_eigenvalues(eigenvalues) -> np.ndarray:
     lam = np.atleast_1d(np.asarray(eigenvalues, dtype=float))
     if lam.ndim != 1 or len(lam) == 0 or not np.isfinite(lam).all() or np.any(lam <= 0):
         raise ValueError("eigenvalues must be a non-empty 1-D array of positive finite numbers")
@@ -45,15 +45,17 @@ def _eigenvalues(eigenvalues) -> np.ndarray:
 
 
 def predicted_rate(eigenvalues, sigma2: float, beta: float = 1.0) -> np.ndarray:
-    r"""Rate per latent dimension at the optimum, :math:`\max(0, \tfrac12\log(\lambda_j / (\beta\sigma_x^2)))`, in nats."""
-    lam = _eigenvalues(eigenvalues)
-    s = _checks.positive_float(sigma2, "sigma2") * _checks.positive_float(beta, "beta")
-    return 0.5 * np.log(np.maximum(lam / s, 1.0))
+    r"""Rate per latent dimension at the optimum, in nats:
+    :math:`\max(0, \tfrac12\log(\lambda_j / (\beta\sigma_x^2)))`."""
+    eigenvalues = _check_eigenvalues(eigenvalues)
+    sigma2 = _checks.positive_float(sigma2, "sigma2")
+    beta = _checks.positive_float(beta, "beta")
+    return 0.5 * np.log(np.maximum(eigenvalues / (beta * sigma2), 1.0))
 
 
 def collapse_beta(eigenvalues, sigma2: float) -> np.ndarray:
     r"""The KL weight at which each dimension collapses, :math:`\beta_j = \lambda_j / \sigma_x^2`."""
-    return _eigenvalues(eigenvalues) / _checks.positive_float(sigma2, "sigma2")
+    return _check_eigenvalues(eigenvalues) / _checks.positive_float(sigma2, "sigma2")
 
 
 def optimum(X, sigma2: float, latent_dim: int, beta: float = 1.0) -> dict[str, np.ndarray]:

@@ -5,7 +5,7 @@ import numpy as np
 
 from . import _checks
 from .data import CENTERS
-from .gaussian import kl_diag_to_standard
+from .formulas import kl_diag_to_standard
 
 
 def nearest_center(X, centers=CENTERS):
@@ -106,7 +106,7 @@ def mmd(X, Y, bandwidth: float = 1.0) -> float:
 def gaussian_kernel(A, B, bandwidth: float) -> np.ndarray:
     r"""The matrix :math:`k(a_i, b_j) = \exp(-\|a_i - b_j\|^2 / (2 h^2))` for rows of A and B.
 
-    Squared distances use :math:`\|a\|^2 + \|b\|^2 - 2 a^	op b` (one matrix product), clipped at
+    Squared distances use :math:`\|a\|^2 + \|b\|^2 - 2 a^\top b` (one matrix product), clipped at
     0 against rounding.
     """
     d2 = (A * A).sum(axis=1)[:, None] + (B * B).sum(axis=1)[None, :] - 2.0 * (A @ B.T)
@@ -131,14 +131,14 @@ def mmd_permutation_test(X, Y, rng: np.random.Generator, bandwidth: float = 1.0,
     """
     X = _checks.finite_matrix(X, "X")
     Y = _checks.finite_matrix(Y, "Y", X.shape[1])
-    h = _checks.positive_float(bandwidth, "bandwidth")
-    n_perm = _checks.positive_int(n_permutations, "n_permutations")
+    bandwidth = _checks.positive_float(bandwidth, "bandwidth")
+    n_permutations = _checks.positive_int(n_permutations, "n_permutations")
     rng = _checks.generator(rng)
     if len(X) < 2 or len(Y) < 2:
         raise ValueError("mmd_permutation_test needs at least two points in each sample")
-    n, m = len(X), len(Y)
+    n, m, n_perm = len(X), len(Y), n_permutations
     P = np.vstack([X, Y])
-    K = gaussian_kernel(P, P, h)
+    K = gaussian_kernel(P, P, bandwidth)
     U = np.zeros((n + m, n_perm + 1))
     U[:n, 0] = 1.0                                   # column 0: the observed split
     for j in range(1, n_perm + 1):

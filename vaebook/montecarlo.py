@@ -14,23 +14,14 @@ import numpy as np
 
 from . import _checks
 from .exact import LinearGaussian
-from .gaussian import LOG_2PI, log_normal_full
+from .formulas import LOG_2PI, log_mean_exp, log_normal_full
+
+# temporary alias for the chapters until the merge: vaebook.montecarlo.log_mean_exp is
+# vaebook.formulas.log_mean_exp (imported above)
 
 
-def log_mean_exp(a, axis: int = -1) -> np.ndarray:
-    """log(mean(exp(a))) along ``axis``, without overflow or underflow (log-sum-exp trick).
-
-    The Monte Carlo average of likelihoods, taken in log space: used here for the naive
-    estimate of the evidence and in :mod:`vaebook.iwae` for the importance-weighted one.
-    """
-    a = np.asarray(a, dtype=float)
-    m = np.max(a, axis=axis, keepdims=True)
-    out = m + np.log(np.mean(np.exp(a - m), axis=axis, keepdims=True))
-    return np.squeeze(out, axis=axis)
-
-
-def _one_point(model: LinearGaussian, x) -> np.ndarray:
-    x = model._x(x)
+def _check_one_point(model: LinearGaussian, x) -> np.ndarray:
+    x = model.check_x(x)
     if x.shape[0] != 1:
         raise ValueError(f"x must be one data point, got {x.shape[0]} rows")
     return x
@@ -44,10 +35,11 @@ def naive_log_evidence(model: LinearGaussian, x, n_samples: int, rng: np.random.
     ``n_repeats`` the estimate is repeated that many times independently and an array of
     shape (n_repeats,) is returned; otherwise a float.
     """
-    x = _one_point(model, x)
-    n = _checks.positive_int(n_samples, "n_samples")
+    x = _check_one_point(model, x)
+    n_samples = _checks.positive_int(n_samples, "n_samples")
     rng = _checks.generator(rng)
-    r = 1 if n_repeats is None else _checks.positive_int(n_repeats, "n_repeats")
+    n_repeats = _checks.optional_positive_int(n_repeats, "n_repeats")
+    n, r = n_samples, 1 if n_repeats is None else n_repeats
     z = rng.standard_normal((r * n, model.latent_dim))
     log_lik = model.log_likelihood(x, z).reshape(r, n)
     est = log_mean_exp(log_lik, axis=1)
@@ -61,7 +53,7 @@ def naive_relative_variance(model: LinearGaussian, x) -> float:
     the second moment is :math:`(4\pi s^2)^{-D/2}\, N(x;\ b,\ W W^\top + \tfrac{s^2}{2} I)`.
     With n samples the relative variance is this number divided by n.
     """
-    x = _one_point(model, x)
+    x = _check_one_point(model, x)
     D = model.data_dim
     cov2 = model.W @ model.W.T + 0.5 * model.s**2 * np.eye(D)
     log_m2 = -0.5 * D * (np.log(2.0 * model.s**2) + LOG_2PI) + log_normal_full(x, model.b, cov2)[0]

@@ -18,7 +18,7 @@ def _pairs(params, grads):
     """(parameter, gradient) array pairs to update: the two flat vectors when both are ParamDicts
     of one layout, else one pair per key (the keys, shapes and dtypes must match)."""
     if (type(params) is ParamDict and type(grads) is ParamDict
-            and (params.shapes is grads.shapes or params.shapes == grads.shapes)):
+            and params.shapes == grads.shapes):
         return ((params.vector, grads.vector),)
     if set(params) != set(grads):
         raise ValueError(
@@ -39,7 +39,8 @@ class SGD:
     """Plain stochastic gradient descent: ``theta <- theta - lr * g``."""
 
     def __init__(self, lr: float = 0.01):
-        self.lr = _checks.positive_float(lr, "lr")
+        lr = _checks.positive_float(lr, "lr")
+        self.lr = lr
 
     def step(self, params, grads) -> None:
         for p, g in _pairs(params, grads):

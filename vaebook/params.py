@@ -86,11 +86,19 @@ class ParamDict(dict):
 
     __delitem__ = pop = popitem = clear = _fixed
 
+    def __or__(self, other):
+        raise TypeError("p | {...} would return a plain dict that does not share the vector: "
+                        "use p |= {...} or p.update(...) to write into the parameters")
+
+    __ror__ = __or__
+
+    @classmethod
+    def fromkeys(cls, *args, **kwargs):
+        raise TypeError("a ParamDict is made from a layout: ParamDict({name: shape, ...})")
+
     def zeros_like(self) -> "ParamDict":
         """A new ParamDict with the same names and shapes, filled with zeros."""
-        new = ParamDict(self._shapes)
-        new._shapes = self._shapes  # share the layout object: optimisers compare it by identity first
-        return new
+        return ParamDict(self._shapes)
 
     def copy(self) -> "ParamDict":
         """A deep copy: a new vector, new views."""

@@ -7,7 +7,7 @@ import numpy as np
 
 from . import _checks
 from ._engine import TrainingEngine
-from .model import VAEConfig, _check_data, _check_params
+from .model import VAEConfig
 from .optim import SGD
 from .params import ParamDict
 
@@ -28,8 +28,8 @@ def train(params: ParamDict, config: VAEConfig, X, *, epochs: int, batch_size: i
     """
     if not isinstance(params, ParamDict):
         raise ValueError("params must be the ParamDict returned by init_params")
-    _check_params(params, config)
-    X = _check_data(X, config, "X")
+    _checks.vae_params(params, config)
+    X = _checks.vae_data(X, config, "X")
     epochs = _checks.positive_int(epochs, "epochs")
     batch_size = _checks.positive_int(batch_size, "batch_size")
     rng = _checks.generator(rng)

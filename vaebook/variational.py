@@ -18,32 +18,10 @@ import numpy as np
 
 from . import _checks
 from .exact import LinearGaussian
-from .gaussian import kl_diag_to_standard, log_normal_diag
+from .formulas import kl_diag_to_standard, kl_mvn, log_normal_diag
 
-
-def kl_mvn(mean_q, cov_q, mean_p, cov_p) -> float:
-    r""":math:`\mathrm{KL}(N(m_q, \Sigma_q) \,\|\, N(m_p, \Sigma_p))` for full covariances, in nats.
-
-    :math:`\tfrac12[\operatorname{tr}(\Sigma_p^{-1}\Sigma_q) + (m_p - m_q)^\top \Sigma_p^{-1} (m_p - m_q)
-    - J + \log\det\Sigma_p - \log\det\Sigma_q]`.
-    """
-    mean_q, mean_p = np.atleast_1d(np.asarray(mean_q, float)), np.atleast_1d(np.asarray(mean_p, float))
-    cov_q, cov_p = np.atleast_2d(np.asarray(cov_q, float)), np.atleast_2d(np.asarray(cov_p, float))
-    J = mean_q.shape[0]
-    if mean_q.shape != (J,) or mean_p.shape != (J,) or cov_q.shape != (J, J) or cov_p.shape != (J, J):
-        raise ValueError(f"shapes do not match: means {mean_q.shape}, {mean_p.shape}; "
-                         f"covariances {cov_q.shape}, {cov_p.shape}")
-    for name, a in (("mean_q", mean_q), ("mean_p", mean_p), ("cov_q", cov_q), ("cov_p", cov_p)):
-        if not np.isfinite(a).all():
-            raise ValueError(f"{name} contains NaN or inf values")
-    try:
-        Lq, Lp = np.linalg.cholesky(cov_q), np.linalg.cholesky(cov_p)
-    except np.linalg.LinAlgError:
-        raise ValueError("covariances must be symmetric positive definite") from None
-    A = np.linalg.solve(Lp, Lq)
-    r = np.linalg.solve(Lp, mean_p - mean_q)
-    logdet = 2.0 * (np.log(np.diag(Lp)).sum() - np.log(np.diag(Lq)).sum())
-    return float(0.5 * (np.sum(A * A) + r @ r - J + logdet))
+# temporary alias for the chapters until the merge: vaebook.variational.kl_mvn is
+# vaebook.formulas.kl_mvn (imported above)
 
 
 def linear_gaussian_elbo_terms(model: LinearGaussian, X, q_mean, q_log_var):
@@ -54,7 +32,7 @@ def linear_gaussian_elbo_terms(model: LinearGaussian, X, q_mean, q_log_var):
     = \|x - Wm - b\|^2 + \sum_j v_j \|W_{:j}\|^2`; and :math:`\mathrm{KL}(q \,\|\, p(z))` in
     closed form. Each of shape (n,), in nats.
     """
-    X = model._x(X)
+    X = model.check_x(X)
     m = _checks.finite_matrix(q_mean, "q_mean", model.latent_dim)
     log_v = _checks.finite_matrix(q_log_var, "q_log_var", model.latent_dim)
     if not len(X) == len(m) == len(log_v):
@@ -82,15 +60,11 @@ def gaussian_q_elbo(model: LinearGaussian, x, q_mean, q_var) -> dict:
     ``elbo = expected_loglik - kl_prior``, and ``gap`` is
     :math:`\mathrm{KL}(q \,\|\, p(z \mid x))` computed from the exact posterior (not as a difference).
     """
-    x = model._x(x)
+    x = model.check_x(x)
     if x.shape[0] != 1:
         raise ValueError(f"x must be one data point, got {x.shape[0]} rows")
-    J = model.latent_dim
-    m = np.atleast_1d(np.asarray(q_mean, float))
-    v = np.atleast_1d(np.asarray(q_var, float))
-    if m.shape != (J,) or v.shape != (J,):
-        raise ValueError(f"q_mean and q_var must have shape ({J},), got {m.shape} and {v.shape}")
-    v = _checks.positive_array(v, "q_var")
+    q_mean, q_var = _checks.diag_gaussian(q_mean, q_var, model.latent_dim)
+    m, v = q_mean, q_var
     expected_loglik, kl_prior = linear_gaussian_elbo_terms(model, x, m[None], np.log(v)[None])
     post_mean, post_cov = model.posterior(x)
     return {
