@@ -1,5 +1,6 @@
-"""The six models of the running example that chapter 7 (generating from the prior) studies: two
-configurations (the baseline, and a better one that learns the decoder variance) times three training seeds.
+"""The six models of the running example that chapter 7 (generating from the prior) studies:
+two configurations (the baseline, and a better one that learns the decoder variance) times three
+training seeds.
 
 :func:`train_generator_models` trains them; ``benchmarks/bench_generator_models.py`` runs it once
 and stores the result with :func:`save_generator_models`, and the chapter loads it with
