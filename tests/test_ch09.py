@@ -131,7 +131,7 @@ def test_energy_distance_is_the_mmd_of_the_negative_distance():
     from vaebook.metrics import energy_distance
 
     rng = np.random.default_rng(0)
-    X, Y = rng.standard_normal((7, 2)), rng.standard_normal((5, 2)) + [0.8, 0.0]
+    X, Y = rng.standard_normal((7, 2)), rng.standard_normal((5, 2)) + [3.0, 0.0]
 
     def mmd2(k):
         kxx = sum(k(X[i], X[j]) for i in range(7) for j in range(7) if i != j) / (7 * 6)
