@@ -1,5 +1,5 @@
 """benchmarks/bench_configs.py still produces its stored result (benchmarks/results/configs.json),
-which chapter 8 loads.
+which chapter 9 loads.
 
 The full run takes minutes, so here: (1) one whole configuration, the baseline, is retrained with
 every one of its seeds and every figure that does not need the full-size importance-weighted

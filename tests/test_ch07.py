@@ -1,52 +1,22 @@
-"""Chapter 7 (generator): the widgets show decode(z), and their helpers reject bad input.
+"""Chapter 7 (generating from the prior): the widgets show decode(z), and their helpers reject
+bad input; the maximum mean discrepancy.
 
 Each widget test sets the controls with ``w.set(...)`` and compares what the widget shows (its
 readout numbers in ``w.shown`` and the data of its moving parts, found by name with
 ``w.artist(name)``) with ``vaebook.decode``. That the static page shows the same numbers is
-tested in tests/test_widgets.py. The models are trained briefly: the tests check the widgets'
-plumbing, not model quality.
+tested in tests/test_widgets.py; the in-browser decoder (LiveDecoder) in
+tests/test_live_widget.py. The models are trained briefly (tests/generator_fixtures.py): the tests
+check the widgets' plumbing, not model quality.
 """
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
+from generator_fixtures import dec, digits_model, mixture_model, png_size  # noqa: F401  (fixtures)
 
 import vaebook as vb
 from vaebook import latent_space
 from vaebook.widgets import generator as gen
-
-
-@pytest.fixture(scope="module")
-def mixture_model():
-    X, labels = vb.make_mixture(400, np.random.default_rng(0))
-    cfg = vb.VAEConfig(data_dim=2, latent_dim=2, enc_hidden=(16,), dec_hidden=(16,), sigma2=0.5)
-    params = vb.init_params(cfg, np.random.default_rng(1))
-    vb.train(params, cfg, X, epochs=20, batch_size=64, optimizer=vb.Adam(3e-3),
-             rng=np.random.default_rng(2))
-    return params, cfg, X, labels
-
-
-@pytest.fixture(scope="module")
-def digits_model():
-    D, y = vb.load_digits_01()
-    D, y = D[:300], y[:300]
-    cfg = vb.VAEConfig(data_dim=64, latent_dim=2, enc_hidden=(32,), dec_hidden=(32,),
-                       likelihood="bernoulli")
-    params = vb.init_params(cfg, np.random.default_rng(3))
-    vb.train(params, cfg, D, epochs=10, batch_size=64, optimizer=vb.Adam(3e-3),
-             rng=np.random.default_rng(4))
-    return params, cfg, D, y
-
-
-def dec(params, cfg, z):
-    return vb.decode(params, cfg, np.atleast_2d(np.asarray(z, float)))
-
-
-def png_size(w):
-    from PIL import Image
-    return Image.open(io.BytesIO(w.image.value)).size
 
 
 # ----------------------------------------------------------------------------------------------
@@ -120,37 +90,6 @@ def test_interpolation_explorer_follows_the_segment(mixture_model):
         drawn = np.column_stack(w.artist("xpath").get_data())
         assert np.array_equal(drawn, dec(params, cfg, latent_space.interpolate(za, zb, np.linspace(0, 1, 41))))
         assert np.array_equal(np.ravel(w.artist("x_hat").get_data()), [w.shown["x1"], w.shown["x2"]])
-
-
-# ----------------------------------------------------------------------------------------------
-# Digits
-# ----------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("z1, z2", [(0.0, 0.0), (-2.0, 1.0)])
-def test_digit_explorer_shows_decoded_image(digits_model, z1, z2):
-    params, cfg, D, y = digits_model
-    w = gen.digit_explorer(params, cfg, D, y)
-    w.set(z1=z1, z2=z2)
-    want = dec(params, cfg, [z1, z2]).reshape(8, 8)
-    assert np.array_equal(np.asarray(w.artist("image").get_array()), want)
-    assert w.shown["mean_pixel"] == pytest.approx(want.mean())
-    assert np.array_equal(np.ravel(w.artist("z").get_data()), [z1, z2])
-
-
-def test_digit_interpolation_shows_decoded_images(digits_model):
-    params, cfg, D, y = digits_model
-    w = gen.digit_interpolation(params, cfg, D, y, start=1, end=7)
-    mu, _ = vb.encode(params, cfg, D)
-    for t in (0.0, 0.3, 1.0):
-        w.set(t=t)
-        za, zb = mu[w.representatives[1]], mu[w.representatives[7]]
-        want = dec(params, cfg, (1 - t) * za + t * zb).reshape(8, 8)
-        assert np.allclose(np.asarray(w.artist("image").get_array()), want,
-                           rtol=0, atol=1e-12)
-        strip = np.asarray(w.artist("strip").get_array())
-        ends = dec(params, cfg, np.array([za, zb])).reshape(2, 8, 8)
-        assert np.allclose(strip[:, :8], ends[0], atol=1e-12)
-        assert np.allclose(strip[:, -8:], ends[1], atol=1e-12)
-    assert y[w.representatives[1]] == 1 and y[w.representatives[7]] == 7
 
 
 # ----------------------------------------------------------------------------------------------

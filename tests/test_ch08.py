@@ -1,123 +1,61 @@
-"""Chapter 8: the IWAE widget, and the per-dimension KL / active-unit measures of posterior collapse."""
+"""Chapter 8 (images): the digit widgets show decode(z), and the Bernoulli decoder's loss is the
+binary cross-entropy of eq-bernoulli.
+
+The widget tests set the controls with ``w.set(...)`` and compare what the widget shows with
+``vaebook.decode``; the model is trained briefly (tests/generator_fixtures.py).
+"""
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from generator_fixtures import dec, digits_model  # noqa: F401  (fixtures)
 
-from vaebook import kl_diag_to_standard
-from vaebook.exact import LinearGaussian
-from vaebook.iwae import linear_gaussian_elbo, linear_gaussian_iwae
-from vaebook.metrics import active_units, kl_per_dimension
-from vaebook.widgets.evaluation import K_GRID, iwae_bound_widget
-
-
-@pytest.fixture(scope="module")
-def model_and_data():
-    model = LinearGaussian.scalar(1.3, -0.4, 0.6)
-    X, _ = model.sample(100, np.random.default_rng(0))
-    return model, X
-
-
-def test_widget_shows_the_library_bound(model_and_data):
-    model, X = model_and_data
-    w = iwae_bound_widget(model, X, seed=3)
-    mean, cov = model.posterior(X)
-    q_log_var = np.tile(np.log(np.diag(cov)), (len(X), 1))
-    for log10_K, shift in [(0.0, 0.5), (2.0, 0.5), (1.5, 1.25)]:
-        w.set(log10_K=log10_K, shift=shift)
-        K = int(round(10**log10_K))
-        expected = linear_gaussian_iwae(model, X, K, np.random.default_rng(3), mean + shift,
-                                        q_log_var).mean()
-        assert w.shown["K"] == K
-        assert w.shown["bound"] == pytest.approx(expected, abs=1e-12)
-        assert w.shown["log_evidence"] == pytest.approx(model.log_evidence(X).mean(), abs=1e-12)
-        assert w.shown["elbo"] == pytest.approx(
-            linear_gaussian_elbo(model, X, mean + shift, q_log_var).mean(), abs=1e-12)
-        assert w.shown["gap"] == pytest.approx(w.shown["log_evidence"] - w.shown["bound"], abs=1e-12)
-        assert w.shown["gap"] > 0
-    # more samples: a tighter bound (same offset)
-    w.set(log10_K=0.0, shift=1.0)
-    loose = w.shown["gap"]
-    w.set(log10_K=3.0)
-    assert w.shown["K"] == 1000 and w.shown["gap"] < loose / 5
-    # q equal to the true posterior (J = 1): the bound is exact for every K
-    w.set(log10_K=0.0, shift=0.0)
-    assert abs(w.shown["gap"]) < 1e-10
-    assert w.shown["elbo"] == pytest.approx(w.shown["log_evidence"], abs=1e-10)
-    assert "log10_K=0" in repr(w) and "0x" not in repr(w)
-    assert len(w.fig.axes[0].lines[0].get_xdata()) == len(K_GRID)
-
-
-def test_widget_rejects_bad_seed(model_and_data):
-    model, X = model_and_data
-    with pytest.raises(ValueError, match="seed"):
-        iwae_bound_widget(model, X, seed=-1)
-
-
-def test_kl_per_dimension_sums_to_kl_and_finds_collapsed_dims():
-    rng = np.random.default_rng(1)
-    mu = np.column_stack([rng.normal(0, 2, 500), np.zeros(500), rng.normal(0, 0.5, 500)])
-    log_var = np.column_stack([np.full(500, -3.0), np.zeros(500), np.full(500, -0.5)])
-    per_dim = kl_per_dimension(mu, log_var)
-    assert per_dim.shape == (3,)
-    assert per_dim.sum() == pytest.approx(kl_diag_to_standard(mu, log_var).mean(), rel=1e-12)
-    assert per_dim[1] == 0.0  # q(z_2|x) = N(0, 1) = the prior for every x
-    assert per_dim[0] == pytest.approx(0.5 * np.mean(mu[:, 0] ** 2 + np.exp(-3.0) - 1 + 3.0))
-    assert active_units(mu).tolist() == [True, False, True]
-    assert active_units(mu, threshold=1.0).tolist() == [True, False, False]
-
-
-def test_collapse_measures_reject_bad_input():
-    with pytest.raises(ValueError, match="same shape"):
-        kl_per_dimension(np.zeros((3, 2)), np.zeros((2, 2)))
-    with pytest.raises(ValueError, match="log_var"):
-        kl_per_dimension(np.zeros((3, 2)), np.zeros((3, 1)))
-    with pytest.raises(ValueError, match="two points"):
-        active_units(np.zeros((1, 2)))
-    with pytest.raises(ValueError, match="threshold"):
-        active_units(np.zeros((4, 2)), threshold=0.0)
+import vaebook as vb
+from vaebook.widgets import generator as gen
 
 
 # ----------------------------------------------------------------------------------------------
-# Adam(flush_subnormal=True), used by benchmarks/bench_configs.py
+# Digits
 # ----------------------------------------------------------------------------------------------
-def test_adam_flush_subnormal_clears_a_stuck_first_moment():
-    from vaebook import Adam
-
-    runs = {}
-    for flush in (False, True):
-        params = {"w": np.array([1.0, -2.0])}
-        opt = Adam(1e-2, flush_subnormal=flush)
-        opt.step(params, {"w": np.array([1e-3, 0.5])})
-        for _ in range(8000):                       # then w[0]'s gradient is exactly zero
-            opt.step(params, {"w": np.array([0.0, 0.5])})
-        runs[flush] = (params["w"].copy(), opt._state[0][0].copy())
-    m_plain, m_flush = runs[False][1], runs[True][1]
-    smallest_normal = np.finfo(np.float64).tiny
-    assert 0 < abs(m_plain[0]) < smallest_normal     # stuck at a subnormal without the flag
-    assert m_flush[0] == 0.0                         # flushed with it
-    assert m_plain[1] == m_flush[1]                  # normal entries untouched
-    assert np.array_equal(runs[False][0], runs[True][0])   # and the parameters are identical
+@pytest.mark.parametrize("z1, z2", [(0.0, 0.0), (-2.0, 1.0)])
+def test_digit_explorer_shows_decoded_image(digits_model, z1, z2):
+    params, cfg, D, y = digits_model
+    w = gen.digit_explorer(params, cfg, D, y)
+    w.set(z1=z1, z2=z2)
+    want = dec(params, cfg, [z1, z2]).reshape(8, 8)
+    assert np.array_equal(np.asarray(w.artist("image").get_array()), want)
+    assert w.shown["mean_pixel"] == pytest.approx(want.mean())
+    assert np.array_equal(np.ravel(w.artist("z").get_data()), [z1, z2])
 
 
-def test_adam_flush_subnormal_leaves_vae_training_unchanged():
-    from vaebook import Adam, VAEConfig, init_params, make_mixture, train
+def test_digit_interpolation_shows_decoded_images(digits_model):
+    params, cfg, D, y = digits_model
+    w = gen.digit_interpolation(params, cfg, D, y, start=1, end=7)
+    mu, _ = vb.encode(params, cfg, D)
+    for t in (0.0, 0.3, 1.0):
+        w.set(t=t)
+        za, zb = mu[w.representatives[1]], mu[w.representatives[7]]
+        want = dec(params, cfg, (1 - t) * za + t * zb).reshape(8, 8)
+        assert np.allclose(np.asarray(w.artist("image").get_array()), want,
+                           rtol=0, atol=1e-12)
+        strip = np.asarray(w.artist("strip").get_array())
+        ends = dec(params, cfg, np.array([za, zb])).reshape(2, 8, 8)
+        assert np.allclose(strip[:, :8], ends[0], atol=1e-12)
+        assert np.allclose(strip[:, -8:], ends[1], atol=1e-12)
+    assert y[w.representatives[1]] == 1 and y[w.representatives[7]] == 7
 
-    X, _ = make_mixture(300, np.random.default_rng(0))
-    cfg = VAEConfig(2, 2, (16,), (16,), sigma2="learned")
-    out = []
-    for flush in (False, True):
-        params = init_params(cfg, np.random.default_rng(1))
-        train(params, cfg, X, epochs=20, batch_size=32, optimizer=Adam(1e-2, flush_subnormal=flush),
-              rng=np.random.default_rng(2))
-        out.append(params.vector.copy())
-    assert np.array_equal(out[0], out[1])
-    assert "flush_subnormal=True" in repr(Adam(flush_subnormal=True))
-    assert "flush" not in repr(Adam())
 
 
-def test_adam_flush_subnormal_must_be_bool():
-    from vaebook import Adam
 
-    with pytest.raises(ValueError, match="flush_subnormal"):
-        Adam(flush_subnormal="yes")
+def test_bernoulli_recon_is_the_cross_entropy_of_the_decoded_probabilities(digits_model):
+    """The library computes -log p(x|z) stably from logits; it must equal eq-bernoulli evaluated
+    from the decoded pixel probabilities, on grey pixels too."""
+    params, cfg, D, _ = digits_model
+    x = D[:5]
+    assert np.any((x > 0) & (x < 1))
+    eps = np.random.default_rng(1).standard_normal((5, 2))
+    recon, _ = vb.elbo_terms(params, cfg, x, eps)
+    mu, log_var = vb.encode(params, cfg, x)
+    p_hat = vb.decode(params, cfg, mu + np.exp(0.5 * log_var) * eps)
+    bce = -(x * np.log(p_hat) + (1 - x) * np.log1p(-p_hat)).sum(axis=1)
+    assert np.allclose(recon, bce, rtol=1e-10, atol=0)

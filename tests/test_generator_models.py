@@ -27,9 +27,9 @@ import bench_generator_models as bench  # noqa: E402
 
 from vaebook import generator_models as gm  # noqa: E402
 
-#: What chapter 7 uses: both configurations, each with three training seeds.
+#: What chapter 7 (generating from the prior) uses: both configurations, each with three training seeds.
 CHAPTER_MODELS = {(name, s) for name in ("baseline", "better") for s in (0, 1, 2)}
-CHAPTER = ROOT / "book" / "07_generator.ipynb"
+CHAPTER = ROOT / "book" / "07_generating.ipynb"
 
 
 #: The script's main() in a process whose NumPy (and OpenBLAS) were loaded first, under the calling

@@ -1,5 +1,6 @@
-"""The six models of the running example that the generator chapter studies: two configurations
-(the baseline, and a better one that learns the decoder variance) times three training seeds.
+"""The six models of the running example that chapter 7 (generating from the prior) studies:
+two configurations (the baseline, and a better one that learns the decoder variance) times three
+training seeds.
 
 :func:`train_generator_models` trains them; ``benchmarks/bench_generator_models.py`` runs it once
 and stores the result with :func:`save_generator_models`, and the chapter loads it with
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .data import make_mixture
 from .model import VAEConfig, init_params
 from .optim import Adam
 from .params import ParamDict
@@ -20,6 +22,17 @@ from .train import BASELINE, train
 
 #: The training seeds of every configuration.
 SEEDS = (0, 1, 2)
+#: The training data: the running example's 2000 points, drawn with this (unshifted) seed.
+N_POINTS, DATA_SEED = 2000, 0
+
+
+def training_data():
+    """``(X, labels)``: the 2000 points of the running example the six models were trained on.
+
+    Always ``make_mixture(2000, default_rng(0))``: the stored models belong to these data, so the
+    draw is not shifted by ``VAEBOOK_SEED_OFFSET``.
+    """
+    return make_mixture(N_POINTS, np.random.default_rng(DATA_SEED))
 
 
 def generator_configs() -> dict:
