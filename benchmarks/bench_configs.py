@@ -42,13 +42,22 @@ import numerics  # noqa: E402  (the pinned platform of numerics.env, one BLAS th
 numerics.apply()
 import numpy as np  # noqa: E402  (after the platform settings)
 
-from vaebook import (SGD, Adam, VAEConfig, decoder_variance, encode, init_params,  # noqa: E402
-                     make_mixture, mixture_log_density, sample, train)
 from vaebook import BASELINE as vb_baseline  # noqa: E402
+from vaebook import (  # noqa: E402
+    SGD,
+    Adam,
+    VAEConfig,
+    decoder_variance,
+    encode,
+    init_params,
+    make_mixture,
+    mixture_log_density,
+    sample,
+    train,
+)
+from vaebook.formulas import log_mean_exp  # noqa: E402
 from vaebook.iwae import CHUNK_ROWS, iwae_log_weights, vae_iwae, vae_log_joint  # noqa: E402
-from vaebook.metrics import (cluster_occupancy, energy_distance, fraction_near_centers,  # noqa: E402
-                             kl_per_dimension)
-from vaebook.montecarlo import log_mean_exp  # noqa: E402
+from vaebook.metrics import cluster_occupancy, energy_distance, fraction_near_centers, kl_per_dimension  # noqa: E402
 
 RESULT = ROOT / "benchmarks" / "results" / "configs.json"
 

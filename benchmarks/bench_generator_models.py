@@ -29,8 +29,7 @@ numerics.apply()
 import numpy as np  # noqa: E402  (after the platform settings)
 
 from vaebook import generator_models as gm  # noqa: E402
-from vaebook.generator_models import (SEEDS, generator_configs, save_generator_models,  # noqa: E402
-                                      train_generator_models)
+from vaebook.generator_models import SEEDS, generator_configs, save_generator_models, train_generator_models  # noqa: E402
 
 RESULT = ROOT / "benchmarks" / "results" / "generator_models.npz"
 def training_data() -> np.ndarray:

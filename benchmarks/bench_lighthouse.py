@@ -131,7 +131,8 @@ def main(argv=None):
     presets = args.presets.split(",")
     rows = []
     print(f"Lighthouse 12.2.3, site {args.site}, served gzip-compressed from {base}")
-    print(f"{'page':<28} {'preset':<8} {'perf':>4} {'a11y':>4} {'LCP ms':>7} {'CLS':>6} {'TBT ms':>7} {'kB sent':>8} {'DOM':>6}")
+    print(f"{'page':<28} {'preset':<8} {'perf':>4} {'a11y':>4} {'LCP ms':>7} {'CLS':>6} {'TBT ms':>7} "
+          f"{'kB sent':>8} {'DOM':>6}")
     with tempfile.TemporaryDirectory() as tmp:
         for page in pages_of(args.site, args.pages.split(",") if args.pages else None):
             path = f"book/{page}.html"
@@ -139,7 +140,8 @@ def main(argv=None):
                 r = run_one(exe, f"{base}/{path}", preset, tmp)
                 rows.append({"page": page, "preset": preset, **r})
                 print(f"{page:<28} {preset:<8} {r['performance']:>4} {r['accessibility']:>4} {r['lcp_ms']:>7.0f} "
-                      f"{r['cls']:>6.3f} {r['tbt_ms']:>7.0f} {r['bytes'] / 1000:>8.0f} {r['dom_nodes']:>6.0f}", flush=True)
+                      f"{r['cls']:>6.3f} {r['tbt_ms']:>7.0f} {r['bytes'] / 1000:>8.0f} {r['dom_nodes']:>6.0f}",
+                      flush=True)
     server.shutdown()
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))

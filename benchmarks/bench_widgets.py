@@ -39,7 +39,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def chapter_pages(site: Path) -> list[str]:
-    """Every page of the book's chapters folder, e.g. 'book/07_generator'."""
+    """Every page of the book's chapters folder, e.g. 'book/07_generating'."""
     return sorted(p.relative_to(site).with_suffix("").as_posix() for p in (site / "book").glob("*.html"))
 
 

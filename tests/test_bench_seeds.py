@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 import nbformat
+
 from bookpaths import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -73,9 +73,11 @@ def test_architecture_names_the_noise_as_the_only_randomness_of_the_forward_pass
 # --- identities moved out of chapters 1 and 2 (the library equals its formula) -------------------
 from vaebook import VAEConfig, init_params  # noqa: E402
 from vaebook.data import CENTERS, CLUSTER_STD, mixture_log_density  # noqa: E402
-from vaebook.divergence import integrate  # noqa: E402
 from vaebook.exact import LinearGaussian  # noqa: E402
-from vaebook.gaussian import log_normal_diag  # noqa: E402
+from vaebook.formulas import (  # noqa: E402
+    integrate,  # noqa: E402
+    log_normal_diag,  # noqa: E402
+)
 from vaebook.montecarlo import isotropic_model, naive_relative_variance  # noqa: E402
 
 
@@ -120,7 +122,7 @@ def test_linear_gaussian_evidence_by_quadrature_matches_the_closed_form():
 
 def test_kl_of_a_rescaled_gaussian_is_the_closed_form_of_chapter_2():
     """Two coordinates of KL(N(0, tau^2) || N(0, t^2 tau^2)) = 2 (log t + 1/(2 t^2) - 1/2)."""
-    from vaebook.gaussian import kl_normal_1d
+    from vaebook.formulas import kl_normal_1d
 
     ts = np.linspace(0.5, 2.0, 16)
     assert np.allclose(2 * kl_normal_1d(0.0, CLUSTER_STD**2, 0.0, (ts * CLUSTER_STD) ** 2),

@@ -4,14 +4,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from vaebook._checks import grid_points as check_grid
 from vaebook.autoencoder import codes, train_autoencoder
 from vaebook.data import make_mixture
-from vaebook.divergence import (bimodal_log_density, check_grid, fit_gaussian, integrate,
-                                kl_on_grid, normal_log_density)
+from vaebook.divergence import bimodal_log_density, fit_gaussian, kl_on_grid, normal_log_density
 from vaebook.exact import LinearGaussian
-from vaebook.gaussian import kl_normal_1d
+from vaebook.formulas import integrate, kl_mvn, kl_normal_1d
 from vaebook.montecarlo import isotropic_model, naive_log_evidence, naive_relative_variance
-from vaebook.variational import gaussian_q_elbo, kl_mvn
+from vaebook.variational import gaussian_q_elbo
 
 GRID = np.linspace(-12.0, 12.0, 4001)
 
@@ -246,7 +246,8 @@ def test_bayes_widget_shows_the_exact_model():
 
 
 def test_kl_widget_shows_both_fits():
-    from vaebook.widgets.kl_fit import GRID as G, kl_fit_widget
+    from vaebook.widgets.kl_fit import GRID as G
+    from vaebook.widgets.kl_fit import kl_fit_widget
 
     w = kl_fit_widget()
     w.set(separation=6.0, weight=0.3)
@@ -276,7 +277,7 @@ def test_elbo_widget_gap_is_the_kl():
 
 
 def test_mc_widget_spread_grows_with_latent_dim():
-    from vaebook.widgets.montecarlo import mc_widget
+    from vaebook.widgets.naive_mc import mc_widget
 
     w = mc_widget()
     w.set(latent_dim=1, log10_n=3.0)

@@ -5,8 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vaebook import (VAEConfig, decode, decoder_variance, encode, init_params, kl_diag_to_standard,
-                     log_normal_diag, loss_and_grads, make_mixture, reparameterize, sample, vae_forward)
+from vaebook import (
+    VAEConfig,
+    decode,
+    decoder_variance,
+    encode,
+    init_params,
+    kl_diag_to_standard,
+    log_normal_diag,
+    loss_and_grads,
+    make_mixture,
+    reparameterize,
+    sample,
+    vae_forward,
+)
 from vaebook.data import CENTERS
 from vaebook.metrics import fraction_near_centers
 

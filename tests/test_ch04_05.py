@@ -4,10 +4,28 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vaebook import (VAEConfig, encode, init_params, kl_diag_to_standard, kl_normal_1d, loss_and_grads,
-                     make_mixture, numerical_gradient, relative_error, reparameterize, vae_forward)
-from vaebook.estimators import (blocked_gradients, estimator_variance, mean_and_se, pathwise_gradients,
-                                quadratic, score_function_gradients, sine)
+from vaebook import (
+    VAEConfig,
+    encode,
+    init_params,
+    kl_diag_to_standard,
+    kl_normal_1d,
+    loss_and_grads,
+    make_mixture,
+    numerical_gradient,
+    relative_error,
+    reparameterize,
+    vae_forward,
+)
+from vaebook.estimators import (
+    blocked_gradients,
+    estimator_variance,
+    mean_and_se,
+    pathwise_gradients,
+    quadratic,
+    score_function_gradients,
+    sine,
+)
 from vaebook.widgets import kl_widget, reparam_widget
 from vaebook.widgets.reparam import READOUT_LABELS
 

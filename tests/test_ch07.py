@@ -16,7 +16,7 @@ from generator_fixtures import dec, digits_model, mixture_model, png_size  # noq
 
 import vaebook as vb
 from vaebook import latent_space
-from vaebook.widgets import generator as gen
+from vaebook.widgets import latent as gen
 
 
 # ----------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from generator_fixtures import dec, digits_model  # noqa: F401  (fixtures)
 
 import vaebook as vb
-from vaebook.widgets import generator as gen
+from vaebook.widgets import latent as gen
 
 
 # ----------------------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ import pytest
 
 from vaebook import kl_diag_to_standard
 from vaebook.exact import LinearGaussian
-from vaebook.iwae import linear_gaussian_elbo, linear_gaussian_iwae
+from vaebook.iwae import linear_gaussian_iwae
 from vaebook.metrics import active_units, kl_per_dimension
-from vaebook.widgets.evaluation import K_GRID, iwae_bound_widget
+from vaebook.variational import linear_gaussian_elbo
+from vaebook.widgets.iwae_bound import K_GRID, iwae_bound_widget
 
 
 @pytest.fixture(scope="module")

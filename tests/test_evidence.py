@@ -5,11 +5,11 @@ import copy
 import subprocess
 import sys
 
+import evidence
 import nbformat
 import pytest
-from bookpaths import ROOT, notebooks
 
-import evidence
+from bookpaths import ROOT, notebooks
 
 CLAIM = "the closed-form KL equals the quadrature to 1e-8"
 

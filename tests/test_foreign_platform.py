@@ -8,8 +8,8 @@ import os
 
 import nbformat
 import pytest
-from bookpaths import notebooks
-from bookpaths import FOREIGN, X86
+
+from bookpaths import FOREIGN, X86, notebooks
 from bookpaths import run_notebook as _run
 
 pytestmark = pytest.mark.skipif(not X86, reason="the pinned platform is defined for x86-64 only")

@@ -18,7 +18,7 @@ from vaebook.inference_gap import (
     neg_elbo_and_grads,
     optimise_q,
 )
-from vaebook.iwae import linear_gaussian_elbo
+from vaebook.variational import linear_gaussian_elbo
 
 
 @pytest.fixture(scope="module")

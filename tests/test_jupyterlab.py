@@ -48,11 +48,10 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-from book_status import EVIDENCE_PENDING, PROSE_PENDING
-
 import evidence
 import prose  # scripts/prose.py (puts site/ on the path)
+import pytest
+from book_status import EVIDENCE_PENDING, PROSE_PENDING
 from vaebook_prose import SPAN, to_roles  # noqa: E402, I001
 
 ROOT = Path(__file__).resolve().parent.parent

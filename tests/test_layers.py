@@ -13,7 +13,7 @@ import vaebook as vb
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "vaebook"
 
-CORE = {"formulas", "gaussian", "layers", "params", "model", "optim", "train", "gradcheck", "data", "seeds",
+CORE = {"formulas", "layers", "params", "model", "optim", "train", "gradcheck", "data", "seeds",
         "_checks", "_engine"}
 THEORY = {"exact", "variational", "meanfield", "montecarlo", "estimators", "iwae", "divergence",
           "inference_gap", "linear_vae", "latent_density", "latent_space", "metrics", "autoencoder",

@@ -7,8 +7,8 @@ import pytest
 import vaebook as vb
 from vaebook import linear_vae
 from vaebook.exact import LinearGaussian
-from vaebook.iwae import linear_gaussian_elbo
 from vaebook.metrics import kl_per_dimension
+from vaebook.variational import linear_gaussian_elbo
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bookpaths import node_path
 
 import vaebook as vb
+from bookpaths import node_path
 from vaebook.widgets.frontend import esm
 from vaebook.widgets.live import LiveDecoder, layer_arrays
 

@@ -16,10 +16,10 @@ import os
 import re
 
 import nbformat
-from bookpaths import FOREIGN, FOREIGN_SEED_OFFSET, X86, notebooks, x86_only  # noqa: F401  (shared with other tests)
-from bookpaths import run_notebook as _run
 
 import numerics
+from bookpaths import FOREIGN, FOREIGN_SEED_OFFSET, X86, notebooks, x86_only  # noqa: F401  (shared with other tests)
+from bookpaths import run_notebook as _run
 
 PROBE = """\
 import json, numpy, threadpoolctl

@@ -20,8 +20,8 @@ screen readers; dark mode; a 360-px phone.
 from __future__ import annotations
 
 import functools
-import importlib
 import http.server
+import importlib
 import json
 import re
 import shutil
@@ -31,10 +31,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bookpaths import node_path
 
 import vaebook as vb
 import vaebook.widgets  # noqa: F401  (the package exports the function playground, so:)
+from bookpaths import node_path
 
 pg = importlib.import_module("vaebook.widgets.playground")   # the module
 from vaebook.widgets.frontend import esm  # noqa: E402
@@ -564,7 +564,6 @@ def check_playground(browser, url: str, *, phone: bool = False, dark: bool = Fal
 def browser():
     """Headless Chromium (Debian's package), as tests/test_site.py launches it."""
     from playwright.sync_api import sync_playwright
-
     from test_site import CHROMIUM_FLAGS, chromium_path
 
     pw = sync_playwright().start()

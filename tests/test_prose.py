@@ -8,12 +8,12 @@ import html
 import re
 
 import nbformat
+import prose  # scripts/prose.py (it puts site/ on the path, for the site's extension)
 import pytest
 from book_status import PROSE_PENDING, chapter_params
-from bookpaths import ROOT, notebooks
-
-import prose  # scripts/prose.py (it puts site/ on the path, for the site's extension)
 from vaebook_prose import notebook_to_roles, to_roles  # noqa: E402, I001
+
+from bookpaths import ROOT, notebooks
 
 HERE = ROOT / "book" / "zz_example.ipynb"  # a notebook that is not in the book: links relative to book/
 

@@ -10,9 +10,8 @@ import re
 
 import nbformat
 import pytest
-from book_status import EVIDENCE_PENDING, chapter_params
-
 import reader_counts
+from book_status import EVIDENCE_PENDING, chapter_params
 
 
 def test_the_guard_sees_each_kind_of_finding():
@@ -49,7 +48,7 @@ def direct_seeds(nb) -> list[str]:
     """Code lines of any cell (evidence cells included) that seed a generator without vb.rng."""
     return [f"cell {i} line {n}: {line.strip()[:100]}" for i, cell in enumerate(nb.cells)
             if cell.cell_type == "code"
-            for n, (line, code) in enumerate(((l, l.split("#", 1)[0]) for l in cell.source.splitlines()), 1)
+            for n, (line, code) in enumerate(((ln, ln.split("#", 1)[0]) for ln in cell.source.splitlines()), 1)
             if DIRECT_SEED.search(code)]
 
 

@@ -150,7 +150,7 @@ def numpy_decode(state: dict, z) -> np.ndarray:
     """vaebook.decode with the weights saved in a LiveDecoder's state."""
     layers = state["layers"]
     config = vaebook.VAEConfig(data_dim=layers[-1]["n_out"], latent_dim=layers[0]["n_in"],
-                               dec_hidden=tuple(l["n_out"] for l in layers[:-1]) or (1,),
+                               dec_hidden=tuple(layer["n_out"] for layer in layers[:-1]) or (1,),
                                likelihood=state["likelihood"])
     if len(layers) == 1:
         raise ValueError("a decoder without hidden layers is not a vaebook decoder")
@@ -283,7 +283,8 @@ def figure_pages(built_site: Path) -> dict[str, dict]:
 
 def move_every_control(page, model_id: str, state: dict, doc: str) -> int:
     """Move each control of one InteractiveFigure once; the page must show Python's frame."""
-    from vaebook.widgets.base import curve_values, frame_from_state, readout_from_state
+    from vaebook.widgets.artists import curve_values
+    from vaebook.widgets.state import frame_from_state, readout_from_state
 
     found = page.evaluate(f"""(id) => {{
         for (const s of document.querySelectorAll('script[type="{WIDGET_VIEW}"]')) {{
@@ -375,7 +376,7 @@ def test_launch_download_and_repository_buttons(built_site):
     for doc in notebooks:
         html = (built_site / f"{doc}.html").read_text(encoding="utf-8")
         nb = doc + ".ipynb"
-        assert f"mybinder.org/v2/gh/" in html and f"urlpath=lab/tree/{nb}" in html, \
+        assert "mybinder.org/v2/gh/" in html and f"urlpath=lab/tree/{nb}" in html, \
             f"{doc}: no Binder (JupyterLab) launch button"
         assert f'href="../_sources/{nb}"' in html, f"{doc}: no .ipynb download button"
         assert 'href="https://github.com/' in html, f"{doc}: no repository button"

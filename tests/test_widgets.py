@@ -28,15 +28,28 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bookpaths import node_path
-
 from test_ch07 import digits_model, mixture_model  # noqa: F401  (fixtures)
+
+from bookpaths import node_path
 from vaebook.exact import LinearGaussian
-from vaebook.widgets import (Choice, InteractiveFigure, Slider, bayes_widget, digit_explorer,
-                             digit_interpolation, elbo_widget, interpolation_explorer,
-                             iwae_bound_widget, kl_fit_widget, kl_widget, latent_explorer,
-                             latent_sweep, mc_widget, reparam_widget)
-from vaebook.widgets import artists
+from vaebook.widgets import (
+    Choice,
+    InteractiveFigure,
+    Slider,
+    artists,
+    bayes_widget,
+    digit_explorer,
+    digit_interpolation,
+    elbo_widget,
+    interpolation_explorer,
+    iwae_bound_widget,
+    kl_fit_widget,
+    kl_widget,
+    latent_explorer,
+    latent_sweep,
+    mc_widget,
+    reparam_widget,
+)
 from vaebook.widgets.artists import Curve, Line, Pushforward, curve_values, grey_levels
 from vaebook.widgets.controls import format_number
 from vaebook.widgets.figure import Part
@@ -384,9 +397,8 @@ def assert_drawn_equal(name: str, js: list, py: list) -> None:
 
 
 def test_every_control_of_every_widget_in_the_browser(widgets, served_page):
-    from playwright.sync_api import sync_playwright
-
     from browser import CHROMIUM_FLAGS, PageLog, chromium_path
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), headless=True,

@@ -17,9 +17,6 @@ import numpy as np
 from . import _checks
 from .formulas import LOG_2PI, integrate, log_normal_diag
 
-# temporary alias for the chapters and tests until the merge: check_grid is _checks.grid_points
-check_grid = _checks.grid_points
-
 DIRECTIONS = ("reverse", "forward")
 
 

@@ -52,9 +52,6 @@ class LinearGaussian:
             z = z.reshape(-1, 1)
         return _checks.finite_matrix(np.atleast_2d(z), "z", self.latent_dim)
 
-    # temporary alias for the widgets until the merge (vaebook/widgets/evaluation.py): _x is check_x
-    _x = check_x
-
     # --- the four quantities of Bayes' rule -----------------------------------------------
     def log_prior(self, z) -> np.ndarray:
         """log p(z) for each row of z."""

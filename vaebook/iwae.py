@@ -25,10 +25,6 @@ from .estimators import mean_and_se
 from .formulas import log_mean_exp, log_normal_diag, reparam_forward
 from .model import VAEConfig, encode, log_likelihood
 
-# temporary alias for the chapters until the merge: vaebook.iwae.linear_gaussian_elbo is
-# vaebook.variational.linear_gaussian_elbo
-from .variational import linear_gaussian_elbo  # noqa: E402,F401
-
 #: Rows (points x samples) evaluated at once; bounds the memory of a large-K estimate.
 CHUNK_ROWS = 65536
 

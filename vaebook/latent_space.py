@@ -1,6 +1,6 @@
 """Moving through the latent space of a trained VAE: decoded grids, sweeps and interpolations.
 
-The generator chapter displays these (through the widgets of :mod:`vaebook.widgets.generator`
+The generator chapter displays these (through the widgets of :mod:`vaebook.widgets.latent`
 and in its own cells); every function here calls :func:`vaebook.model.decode` or
 :func:`vaebook.model.encode` and adds only the geometry of the latent points.
 """

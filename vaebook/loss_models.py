@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .gaussian import kl_diag_to_standard, log_normal_diag
 from .data import make_mixture
+from .formulas import kl_diag_to_standard, log_normal_diag
 from .model import VAEConfig, decode, decoder_variance, encode, init_params, reparameterize
 from .optim import Adam
 from .params import ParamDict

@@ -309,8 +309,3 @@ def sample(params: ParamDict, config: VAEConfig, n: int, rng: np.random.Generato
         return (rng.random(mean.shape) < mean).astype(np.float64)
     return mean + np.sqrt(decoder_variance(params, config)) * rng.standard_normal(mean.shape)
 
-
-# temporary aliases until the merge, for vaebook/train.py's train_reference (branch ch56), which
-# calls them: use _checks.vae_params and _checks.vae_data there, then delete these two lines
-_check_params = _checks.vae_params
-_check_data = _checks.vae_data

@@ -16,9 +16,6 @@ from . import _checks
 from .exact import LinearGaussian
 from .formulas import LOG_2PI, log_mean_exp, log_normal_full
 
-# temporary alias for the chapters until the merge: vaebook.montecarlo.log_mean_exp is
-# vaebook.formulas.log_mean_exp (imported above)
-
 
 def _check_one_point(model: LinearGaussian, x) -> np.ndarray:
     x = model.check_x(x)

@@ -7,7 +7,7 @@ import numpy as np
 
 from . import _checks
 from ._engine import TrainingEngine
-from .model import VAEConfig
+from .model import VAEConfig, loss_and_grads
 from .optim import SGD
 from .params import ParamDict
 
@@ -91,8 +91,6 @@ class Baseline:
 BASELINE = Baseline()
 
 
-from .model import loss_and_grads  # noqa: E402  (train_reference's one step; kept with it, below)
-
 
 def train_reference(params: ParamDict, config: VAEConfig, X, *, epochs: int, batch_size: int, optimizer,
                     rng: np.random.Generator, beta=1.0, noise: bool = True) -> dict[str, np.ndarray]:
@@ -126,8 +124,8 @@ def _training_arguments(params, config, X, epochs, batch_size, optimizer, rng, b
     ``beta_of(epoch)`` raises ValueError for a negative or non-finite beta."""
     if not isinstance(params, ParamDict):
         raise ValueError("params must be the ParamDict returned by init_params")
-    _check_params(params, config)
-    X = _check_data(X, config, "X")
+    _checks.vae_params(params, config)
+    X = _checks.vae_data(X, config, "X")
     _checks.positive_int(epochs, "epochs")
     _checks.positive_int(batch_size, "batch_size")
     _checks.generator(rng)

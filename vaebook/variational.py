@@ -20,9 +20,6 @@ from . import _checks
 from .exact import LinearGaussian
 from .formulas import kl_diag_to_standard, kl_mvn, log_normal_diag
 
-# temporary alias for the chapters until the merge: vaebook.variational.kl_mvn is
-# vaebook.formulas.kl_mvn (imported above)
-
 
 def linear_gaussian_elbo_terms(model: LinearGaussian, X, q_mean, q_log_var):
     r"""``(expected_loglik, kl_prior)`` per row of X, for q(z|x) = N(q_mean, diag(exp(q_log_var))).

@@ -12,9 +12,6 @@ widgets              ``bayes``, ``naive_mc``, ``kl_fit``, ``elbo``, ``kl_prior``
                      ``latent``, ``iwae_bound``, ``live`` (LiveDecoder)
 ===================  ==========================================================================
 """
-import sys as _sys
-
-from . import iwae_bound, latent, naive_mc
 from .bayes import bayes_widget
 from .controls import Choice, Slider
 from .elbo import elbo_widget
@@ -22,8 +19,7 @@ from .figure import InteractiveFigure
 from .iwae_bound import iwae_bound_widget
 from .kl_fit import kl_fit_widget
 from .kl_prior import kl_widget
-from .latent import (digit_explorer, digit_interpolation, interpolation_explorer, latent_explorer,
-                     latent_sweep)
+from .latent import digit_explorer, digit_interpolation, interpolation_explorer, latent_explorer, latent_sweep
 from .live import LiveDecoder
 from .naive_mc import mc_widget
 from .playground import Playground, playground
@@ -33,12 +29,3 @@ __all__ = ["Choice", "InteractiveFigure", "LiveDecoder", "Slider", "bayes_widget
            "digit_explorer", "digit_interpolation", "elbo_widget", "interpolation_explorer",
            "iwae_bound_widget", "kl_fit_widget", "kl_widget", "latent_explorer", "latent_sweep",
            "mc_widget", "reparam_widget", "Playground", "playground"]
-
-# Temporary: the modules' old (chapter-style) names keep working for the chapters and tests
-# written before the rename (``from vaebook.widgets import generator as gen``,
-# ``vaebook.widgets.montecarlo``, ``vaebook.widgets.evaluation``); the coordinator removes this
-# block once no import names them.
-for _old, _new in {"generator": latent, "montecarlo": naive_mc, "evaluation": iwae_bound}.items():
-    _sys.modules[f"{__name__}.{_old}"] = _new
-    globals()[_old] = _new
-del _old, _new

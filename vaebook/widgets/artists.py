@@ -26,7 +26,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import to_hex
 
-from .. import gaussian
+from .. import formulas
 
 #: matplotlib's dash styles and the rcParams holding their on-off patterns (in units of the
 #: line width, which matplotlib scales them by).
@@ -195,11 +195,11 @@ class Curve(_Moving):
 
 def curve_values(x, params) -> np.ndarray:
     """The Python twin of figure.js's curve: the mixture of :class:`Curve`, through the library's
-    :func:`vaebook.gaussian.log_normal_diag` (tests compare figure.js with this)."""
+    :func:`vaebook.formulas.log_normal_diag` (tests compare figure.js with this)."""
     u = params["a"] * np.asarray(x, float) + params["c"]
     y = np.zeros_like(u)
     for w, m, v in zip(params["weights"], params["means"], params["vars"]):
-        y = y + w * np.exp(gaussian.log_normal_diag(u[:, None], m, v))
+        y = y + w * np.exp(formulas.log_normal_diag(u[:, None], m, v))
     return params["scale"] * y
 
 

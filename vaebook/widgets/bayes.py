@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import style
-from ..divergence import integrate
 from ..exact import LinearGaussian
+from ..formulas import integrate
 from .artists import Curve
 from .controls import Slider
 from .figure import InteractiveFigure, Part
@@ -34,7 +34,6 @@ def bayes_widget(x: float = 1.5, w: float = 1.0, s: float = 0.7, b: float = 0.0)
     """Sliders for the observed x, the weight w and the noise σₓ; plots prior, likelihood, posterior."""
 
     def numbers(x, w, s):
-        model = LinearGaussian.scalar(w, b, s)
         n = bayes_numbers(x, w, s, b)
         return {"px": n["p(x)"], "px_quad": n["p(x) by quadrature"], "post_mean": n["posterior mean"]}
 

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import style
 from ..exact import LinearGaussian
-from ..gaussian import log_normal_diag
+from ..formulas import log_normal_diag
 from ..variational import gaussian_q_elbo
 from .artists import Curve, Line
 from .controls import Slider

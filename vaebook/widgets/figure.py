@@ -16,7 +16,7 @@ setting of them. When the widget is made, every part is evaluated on every point
 grid and the results are stored in the widget state (``tables``, base64 float64 or uint8), so the
 static site looks frames up with no kernel. The only formulas evaluated in JavaScript are the
 Gaussian density of a :class:`Curve` (a mixture of scaled normal densities), held equal to
-:func:`vaebook.gaussian.log_normal_diag` by ``tests/test_widgets.py``, and the one multiply-add
+:func:`vaebook.formulas.log_normal_diag` by ``tests/test_widgets.py``, and the one multiply-add
 ``mu + sigma * eps`` of a :class:`Pushforward` (the same two float64 operations as NumPy's).
 
 The pieces live in their own modules: :mod:`~vaebook.widgets.controls` (controls and the number

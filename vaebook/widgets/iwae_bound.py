@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import style
-from ..iwae import linear_gaussian_elbo, linear_gaussian_iwae
+from ..iwae import linear_gaussian_iwae
+from ..variational import linear_gaussian_elbo
 from .artists import Line
 from .controls import Slider
 from .figure import InteractiveFigure, Part
@@ -24,7 +25,7 @@ def iwae_bound_widget(model, X, seed: int = 0) -> InteractiveFigure:
     IWAE estimate with K samples, drawn from ``default_rng(seed)``), ``elbo`` (closed form),
     ``log_evidence`` (closed form) and ``gap = log_evidence - bound``.
     """
-    X = model._x(X)
+    X = model.check_x(X)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     post_mean, cov = model.posterior(X)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import style
-from ..gaussian import kl_diag_to_standard, log_normal_diag
+from ..formulas import kl_diag_to_standard, log_normal_diag
 from .artists import Curve
 from .controls import Slider
 from .figure import InteractiveFigure, Part
@@ -17,7 +17,7 @@ def kl_widget(mu: float = 1.0, log_var: float = -1.0) -> InteractiveFigure:
     r"""Sliders for mu and log sigma^2 of q = N(mu, sigma^2); shows q, the prior and KL(q || p).
 
     ``shown`` holds ``mu``, ``sigma2`` (= exp(log_var)) and ``KL``, the closed form
-    :func:`vaebook.gaussian.kl_diag_to_standard`, with its two parts ``KL_mean`` (= mu^2 / 2, the
+    :func:`vaebook.formulas.kl_diag_to_standard`, with its two parts ``KL_mean`` (= mu^2 / 2, the
     cost of moving the mean) and ``KL_var`` (= (sigma^2 - 1 - log sigma^2) / 2, the cost of the
     width), both from ``kl_diag_to_standard`` with the other part switched off.
     """

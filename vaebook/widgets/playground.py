@@ -36,7 +36,6 @@ from .. import _checks
 from ..train import BASELINE
 from .frontend import esm
 
-
 SIGMA2_CHOICES = (0.1, 0.25, 0.5, 1.0, 2.0)
 LR_CHOICES = (0.001, 0.003, 0.01, 0.03, 0.1)
 HIDDEN_CHOICES = (4, 8, 16, 32, 64)
@@ -187,7 +186,8 @@ def check_setting(name: str, value):
     if name == "hidden":
         return int(_choice(value, HIDDEN_CHOICES, "hidden"))
     if name == "seed":
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not SEED_RANGE[0] <= value <= SEED_RANGE[1]:
+        is_int = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+        if not is_int or not SEED_RANGE[0] <= value <= SEED_RANGE[1]:
             raise ValueError(f"seed must be an integer in [{SEED_RANGE[0]}, {SEED_RANGE[1]}], got {value!r}")
         return int(value)
     raise ValueError(f"the playground has no setting {name!r}")

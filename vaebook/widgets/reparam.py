@@ -9,7 +9,6 @@ from .artists import ErrorBar, Line, Pushforward
 from .controls import Slider
 from .figure import InteractiveFigure, Part
 
-
 #: The readout's labels, in the book's symbols, by the frame key they show (``shown`` uses the labels).
 READOUT_LABELS = {
     f"{kind}_{param}{se}": f"{label} {sym}" if kind == "exact" else f"{label}{' SE' if se else ''} {sym}"
@@ -85,7 +84,8 @@ def reparam_widget(mu: float = 0.5, sigma: float = 1.0, n: int = 200, seed: int 
                 "sigma": Slider("std σ", 0.1, 3.0, 0.1, sigma)}
     readout = [(READOUT_LABELS[key], key, 4) for key in READOUT_LABELS]
     return InteractiveFigure(
-        controls, [Part(("mu", "sigma"), estimates, extra=lambda mu, sigma: {"_z": mu + sigma * shown_eps})], build, moving, readout, figsize=(7.6, 3.4),
+        controls, [Part(("mu", "sigma"), estimates, extra=lambda mu, sigma: {"_z": mu + sigma * shown_eps})],
+        build, moving, readout, figsize=(7.6, 3.4),
         legends={0: "upper left", 1: "lower right"}, title="Reparameterisation",
         alt="Left: fixed noise draws epsilon mapped to z = mu + sigma epsilon for the mean and "
             "standard deviation set by the sliders. Right: pathwise and score-function estimates "
