@@ -13,19 +13,11 @@ import pytest
 #: tests/test_reader_layer.py (the guard): asserts, glue calls, tolerance comments, printed
 #: validation lines and check-narrating sentences outside evidence cells; and every seeded
 #: generator made through vb.rng.
-EVIDENCE_PENDING = {
-    "01_introduction", "02_objective", "03_kl_elbo", "04_loss", "05_reparameterization",
-    "06_implementation", "07_generator", "07_generating", "08_evaluation", "08_images",
-    "09_evaluation",
-}
+EVIDENCE_PENDING: set[str] = set()
 
 #: tests/test_prose.py: markdown not yet rewritten by scripts/prose.py (glue, citations,
 #: cross-chapter references and {doc} links as text that JupyterLab shows).
-PROSE_PENDING = {
-    "01_introduction", "02_objective", "03_kl_elbo", "04_loss", "05_reparameterization",
-    "06_implementation", "07_generator", "07_generating", "08_evaluation", "08_images",
-    "09_evaluation",
-}
+PROSE_PENDING: set[str] = set()
 
 
 def chapter_params(paths, pending: set[str], what: str) -> list:

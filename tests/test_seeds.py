@@ -35,3 +35,12 @@ def test_bad_offset_is_a_clear_error(monkeypatch, value):
 def test_bad_seed_is_a_clear_error(seed):
     with pytest.raises(ValueError, match="seed"):
         vb.rng(seed)
+
+
+def test_stored_rng_is_never_shifted(monkeypatch):
+    from vaebook.seeds import stored_rng
+    monkeypatch.setenv("VAEBOOK_SEED_OFFSET", "5")
+    assert np.array_equal(stored_rng(2024).standard_normal(4), np.random.default_rng(2024).standard_normal(4))
+    assert not np.array_equal(vb.rng(2024).standard_normal(4), np.random.default_rng(2024).standard_normal(4))
+    with pytest.raises(ValueError, match="seed"):
+        stored_rng(-1)

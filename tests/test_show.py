@@ -17,7 +17,7 @@ from vaebook import show
 from vaebook.show import MARKER, show_source, source_of, strip_checks
 
 ROOT = Path(__file__).resolve().parents[1]
-MARK = re.compile(r"^\s*# \(argument checks: see vaebook/[\w/]+\.py\)$")
+MARK = re.compile(r"^\s*# \((argument checks|check): see vaebook/[\w/]+\.py\)$")
 
 
 def shown_objects():
@@ -49,16 +49,8 @@ def shown_objects():
 SHOWN = shown_objects()
 #: checks that stay on the page because they are not argument checks: they test what a function
 #: the caller passed in returned, or the state a computation reached
-NOT_ARGUMENT_CHECKS = {
-    "train": ["_checks.nonnegative_float(beta_of(epoch)", "raise FloatingPointError("],
-    "pathwise_gradients": ["raise ValueError(f\"grad_f must return shape"],
-    "score_function_gradients": ["raise ValueError(f\"f must return shape", "raise ValueError(f\"baseline must",
-                                 "raise ValueError(\"a leave-one-out baseline"],
-    "iwae_log_weights": ["raise ValueError(f\"log_joint must return"],
-    "vae_forward": ["_checks.finite_latent(z, log_var)"],
-    "fit_gaussian": ["raise ValueError(f\"p must integrate to 1",             # needs the computed mass
-                     "raise ValueError(f\"the best q = N("],                    # a property of the result
-    "kl_on_grid": ["raise ValueError(\"KL(q || p) is infinite"],            # needs the integrand
+NOT_ARGUMENT_CHECKS = {  # lines that stay: a check whose result the algorithm keeps
+    "train": ["_checks.nonnegative_float(beta_of(epoch)"],
 }
 
 
@@ -85,13 +77,12 @@ def test_shown_lines_are_the_source_less_one_block_per_function(key):
     full = textwrap.dedent(inspect.getsource(obj)).rstrip().splitlines()
     shown = source_of(obj).splitlines()
     i = 0
-    for line in shown:
+    for continue_at, line in enumerate(shown):
         if MARK.match(line):
             assert i < len(full)
             start = i
             indent = len(line) - len(line.lstrip())
             # skip the block: lines up to the next line of the full source that is shown next
-            continue_at = shown.index(line)
             nxt = shown[continue_at + 1] if continue_at + 1 < len(shown) else None
             while i < len(full) and full[i] != nxt:
                 i += 1
@@ -168,7 +159,7 @@ def test_checks_are_stripped_and_can_be_shown():
         inspect.getsource(vb.reparameterize)).rstrip()
 
 
-def test_a_check_after_the_algorithm_starts_stays_visible():
+def test_a_check_after_the_algorithm_starts_is_marked_in_place():
     src = textwrap.dedent('''
         def f(x, n):
             """Doc."""
@@ -177,13 +168,23 @@ def test_a_check_after_the_algorithm_starts_stays_visible():
                 raise ValueError("n")
             y = x * n
             _checks.same_rows(x, y, "x", "y")
+            if y.sum() > 1:
+                raise ValueError("too big")
             k = _checks.positive_int(n, "n")
+            for i in range(k):
+                if i > 3:
+                    raise ValueError("i")
+                y = y + i
             return y
         ''').strip()
     out, blocks = strip_checks(src, "vaebook/f.py")
-    assert blocks == [(3, 5)]
-    assert out.splitlines()[2] == "    # (argument checks: see vaebook/f.py)"
-    assert "_checks.same_rows" in out and "k = _checks.positive_int" in out
+    assert blocks == [(3, 5), (7, 9), (12, 13)]
+    lines = out.splitlines()
+    assert lines[2] == "    # (argument checks: see vaebook/f.py)"
+    assert lines[4] == "    # (check: see vaebook/f.py)"           # two consecutive checks, one line
+    assert lines[7] == "        # (check: see vaebook/f.py)"       # inside the loop, at its depth
+    assert "k = _checks.positive_int" in out                      # a kept result is the algorithm's
+    assert "raise" not in out and "_checks.same_rows" not in out
 
 
 def test_show_source_needs_an_object():

@@ -75,7 +75,8 @@ class LinearGaussian:
 
     def log_evidence(self, x) -> np.ndarray:
         """log p(x) in closed form, for each row of x."""
-        return log_normal_full(self.check_x(x), self.b, self.evidence_cov())
+        x = self.check_x(x)
+        return log_normal_full(x, self.b, self.evidence_cov())
 
     def posterior(self, x):
         """(mean, cov) of p(z | x) for each row of x: means of shape (n, J), cov shared (J, J)."""

@@ -5,8 +5,11 @@ what the caller passed in: calls of ``vaebook._checks`` helpers or of a ``check_
 ``if ...: raise``, and the conversion of an argument to an array, ``x = np.asarray(x, float)``)
 are not the algorithm. :func:`show_source` shows the function with that block
 replaced by one marker line, ``# (argument checks: see vaebook/model.py)``, so the reader knows
-that checks run there and where to read them. Nothing else is left out: every other line shown
-is a line that runs, in its order (``tests/test_show.py`` holds this).
+that checks run there and where to read them. A check made later in the body (a ``_checks``
+call whose result is not kept, or an ``if ...: raise`` on a value computed by then, such as the
+shape a callback returned) is replaced the same way, by ``# (check: see vaebook/model.py)``.
+Nothing else is left out: every other line shown is a line that runs, in its order
+(``tests/test_show.py`` holds this).
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import textwrap
 from pathlib import Path
 
 MARKER = "# (argument checks: see {file})"
+LATER_MARKER = "# (check: see {file})"
 
 
 class SourceCode:
@@ -104,18 +108,60 @@ def check_block(fn: ast.FunctionDef) -> tuple[int, int] | None:
     return body[0].lineno, body[n - 1].end_lineno
 
 
+def _is_later_check(stmt) -> bool:
+    """A check statement inside the algorithm: a check call whose result is not kept, or an
+    ``if`` (without ``else``) whose body only computes its message and raises."""
+    if isinstance(stmt, ast.Expr):
+        return _is_check_call(stmt.value)
+    return (isinstance(stmt, ast.If) and not stmt.orelse and isinstance(stmt.body[-1], ast.Raise)
+            and all(isinstance(s, (ast.Assign, ast.Raise)) for s in stmt.body))
+
+
+def later_checks(fn: ast.FunctionDef, after: int) -> list[tuple[int, int]]:
+    """The (first, last) lines of every check statement of ``fn`` that starts after line
+    ``after`` (the leading block's end), at any depth but not inside nested functions."""
+    found = []
+
+    def visit(body):
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            if stmt.lineno > after and _is_later_check(stmt):
+                found.append((stmt.lineno, stmt.end_lineno))
+                continue
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                visit(getattr(stmt, field, []) or [])
+
+    visit(fn.body)
+    return found
+
+
 def strip_checks(source: str, file: str) -> tuple[str, list[tuple[int, int]]]:
     """``source`` (dedented) with each function's leading argument checks replaced by one marker
-    line; also the removed (first, last) line ranges, 1-based in ``source``."""
+    line, and each later check statement by one line of its own; also the removed (first, last)
+    line ranges, 1-based in ``source``."""
     tree = ast.parse(source)
     functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     top = [f for f in functions if f in tree.body or any(f in c.body for c in tree.body
                                                          if isinstance(c, ast.ClassDef))]
-    blocks = sorted(b for b in (check_block(f) for f in top) if b is not None)
+    marks = {}
+    for f in top:
+        lead = check_block(f)
+        if lead is not None:
+            marks[lead] = MARKER
+        start = lead[1] if lead is not None else f.body[0].lineno - 1
+        for first, last in later_checks(f, start):
+            prev = max((b for b in marks if b[1] < first), default=None)
+            if prev is not None and marks[prev] == LATER_MARKER and prev[1] == first - 1:
+                del marks[prev]                       # consecutive checks: one marker line
+                first = prev[0]
+            marks[(first, last)] = LATER_MARKER
+    blocks = sorted(marks)
     lines = source.splitlines()
     for first, last in reversed(blocks):
-        indent = lines[first - 1][: len(lines[first - 1]) - len(lines[first - 1].lstrip())]
-        lines[first - 1:last] = [indent + MARKER.format(file=file)]
+        line = lines[first - 1]
+        indent = line[: len(line) - len(line.lstrip())]
+        lines[first - 1:last] = [indent + marks[(first, last)].format(file=file)]
     return "\n".join(lines), blocks
 
 
