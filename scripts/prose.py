@@ -53,7 +53,10 @@ BIB = BOOK / "references.bib"
 ROLE = re.compile(r"\{(?P<name>glue:text|glue:any|glue|cite|cite:p|cite:t|eq|numref|ref|doc)\}`(?P<content>[^`]+)`")
 #: Code the roles inside must not be touched: fenced code (not a MyST directive) and code spans
 #: (a backtick not preceded by a role name's closing brace).
-FENCE = re.compile(r"^(?P<f>`{3,}|~{3,})(?!\s*\{(?!code))[^\n]*\n.*?^(?P=f)[ \t]*$", re.M | re.S)
+#: A fenced block, a directive's (```{note}) or code's: both are matched, so that a directive's
+#: closing fence is never taken for the opening of a code block; only code is protected.
+FENCE = re.compile(r"^(?P<f>`{3,}|~{3,})(?P<info>[^\n]*)\n.*?^(?P=f)[ \t]*$", re.M | re.S)
+DIRECTIVE_INFO = re.compile(r"\s*\{(?!code)")
 CODE_SPAN = re.compile(r"(?<![`}])(?P<t>`+)(?!`).+?(?<!`)(?P=t)(?!`)", re.S)
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 #: Escaped in a glued text (brackets are not: jupyterlab-myst shows "\[" as typed).
@@ -295,11 +298,18 @@ def needs_span(name: str, content: str, doc: str) -> bool:
 # Markdown rewriting
 # ----------------------------------------------------------------------------------------------
 def _protected(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in FENCE.finditer(text)]
+    fences = list(FENCE.finditer(text))
+    spans = [m.span() for m in fences if not DIRECTIVE_INFO.match(m["info"])]
     spans += [m.span() for m in COMMENT.finditer(text)]
     masked = text
     for a, b in spans:
         masked = masked[:a] + " " * (b - a) + masked[b:]
+    for m in fences:          # a directive's fence lines are no code span; its body is prose
+        if DIRECTIVE_INFO.match(m["info"]):
+            first_end = text.index("\n", m.start())
+            last_start = text.rindex("\n", m.start(), m.end()) + 1
+            for a, b in ((m.start(), first_end), (last_start, m.end())):
+                masked = masked[:a] + " " * (b - a) + masked[b:]
     spans += [m.span() for m in CODE_SPAN.finditer(ROLE.sub(lambda m: " " * len(m.group(0)), masked))]
     return spans
 

@@ -99,5 +99,7 @@ def test_the_site_shows_each_evidence_cell_folded_behind_its_claim(built_site, p
                         r'<p class="collapsed admonition-title">(.*?)</p>\s*'
                         r'<p class="expanded admonition-title">(.*?)</p>', page, re.S)
     claims = [evidence.claim_of(c.source) for c in nb.cells if evidence.is_evidence(c)]
+    # a folded helper with a prompt of its own (chapter 6's judge) is not evidence
+    folded = [(a, b) for a, b in folded if html.unescape(a).startswith("Evidence: ")]
     assert [(html.unescape(a), html.unescape(b)) for a, b in folded] == [
         (f"Evidence: {c}", evidence.HIDE_PROMPT) for c in claims], f"{path.name}: folded cells on the page"

@@ -17,7 +17,7 @@ CORE = {"formulas", "layers", "params", "model", "optim", "train", "gradcheck", 
         "_checks", "_engine"}
 THEORY = {"exact", "variational", "meanfield", "montecarlo", "estimators", "iwae", "divergence",
           "inference_gap", "linear_vae", "latent_density", "latent_space", "metrics", "autoencoder",
-          "generator_models"}
+          "generator_models", "loss_models"}
 PRESENTATION = {"style", "diagrams", "show", "widgets"}
 LAYER = {**{m: 0 for m in CORE}, **{m: 1 for m in THEORY}, **{m: 2 for m in PRESENTATION}}
 #: the package's private modules: internal API shared by the library's modules (not by readers)
