@@ -9,6 +9,7 @@ and site/vaebook_site.py links the math's stylesheet (which it writes there) fro
 The widgets need nothing from here: site/widgets.js is the site's own widget runtime.
 
 =======================  ==========================================================
+favicon.ico               the book's icon at the site's root (drawn like site/favicon.svg)
 _vendor/mathjax/          MathJax 3's fonts (npm ``mathjax``): the build typesets every equation
 =======================  ==========================================================
 
@@ -63,8 +64,22 @@ def vendor() -> dict[str, str]:
     _licence(mathjax, OUT / "mathjax")
     versions["mathjax"] = json.loads((mathjax / "package.json").read_text())["version"]
 
+    favicon(OUT.parent / "favicon.ico")
     (OUT / "versions.json").write_text(json.dumps(versions, indent=1) + "\n")
     return versions
+
+
+def favicon(path: Path) -> None:
+    """/favicon.ico, drawn like site/favicon.svg (which every page links): a browser asks for
+    /favicon.ico on a page that names no icon, such as Jupyter Book's root redirect page."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((0, 0, 63, 63), radius=12, fill="#1f4e79")
+    font = ImageFont.load_default(size=26)
+    draw.text((32, 33), "VAE", font=font, fill="#ffffff", anchor="mm")
+    img.save(path, sizes=[(16, 16), (32, 32), (48, 48), (64, 64)])
 
 
 def main() -> int:

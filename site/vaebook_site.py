@@ -28,6 +28,14 @@ image: up to hundreds of kB) is written to a content-addressed ``state-<hash>.js
 shared code; the page keeps only a manifest of those files, and the runtime fetches a widget's
 state when the widget comes near the viewport.
 
+**Corrections to the theme's pages** (accessibility, phones): ``site/static/vaebook.css`` and
+``vaebook-a11y.js`` on every page (see their comments); a ``<meta name="description">`` per
+page (its first paragraph); every built page's PNG images get their width and height (no layout
+shift when they load), the bibliography's entries the ``listitem`` role their ``role="list"``
+parent requires (docutils writes the deprecated ``doc-biblioentry``), and the theme's primary
+sidebar a landmark; only the icons the site shows instead of the theme's 1.5 MB Font Awesome
+(site/vaebook_icons.py).
+
 **Repeated assets.** sphinx-thebe (which Jupyter Book 1 loads) registers its inline configuration script, which
 declares ``const THEBE_JS_URL``, in a way that Sphinx 7 emits twice on every page, so every page
 logged "Identifier 'THEBE_JS_URL' has already been declared" (once registered with filename
@@ -37,8 +45,11 @@ each page's context before it is rendered.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 import shutil
+import struct
 import subprocess
 from pathlib import Path
 
@@ -79,9 +90,87 @@ def _drop_mathjax(app, pagename, templatename, context, doctree):
         app.add_css_file(f"../{MATH_CSS}")
 
 
+STATIC = Path(__file__).with_name("static")
+DESCRIPTION_CHARS = 155
+
+
+def _copy_static(app):
+    if app.builder.format != "html":
+        return
+    target = Path(app.builder.outdir) / "_static"
+    target.mkdir(parents=True, exist_ok=True)
+    for f in STATIC.iterdir():
+        shutil.copyfile(f, target / f.name)
+
+
+def page_description(doctree) -> str:
+    """The page's first paragraph of prose (no math), in at most DESCRIPTION_CHARS characters."""
+    from docutils import nodes
+
+    for para in doctree.findall(nodes.paragraph):
+        if any(True for _ in para.findall(nodes.math)):
+            continue
+        text = " ".join(para.astext().split())
+        if len(text) >= 40:
+            if len(text) > DESCRIPTION_CHARS:
+                text = text[:DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+            return text
+    return ""
+
+
+def _describe(app, pagename, templatename, context, doctree):
+    text = page_description(doctree) if doctree is not None else ""
+    text = text or f"{context.get('title', '')} ({app.config.project})".strip()
+    context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{html.escape(text)}" />'
+
+
+def _png_size(path: Path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return struct.unpack(">II", head[16:24])
+
+
+IMG = re.compile(r'<img (?![^>]*\bwidth=)([^>]*?)src="([^"]+\.png)"([^>]*?)(/?)>')
+
+
+def fix_page(text: str, page: Path) -> str:
+    """The corrections every built page gets (see the module's docstring)."""
+    def sized(m):
+        src = page.parent / m.group(2)
+        size = _png_size(src) if src.is_file() else None
+        if size is None:
+            return m.group(0)
+        return f'<img {m.group(1)}src="{m.group(2)}"{m.group(3)} width="{size[0]}" height="{size[1]}" {m.group(4)}>'
+
+    text = IMG.sub(sized, text)
+    text = text.replace('role="doc-biblioentry"', 'role="listitem"')
+    text = text.replace('<div class="bd-sidebar-primary bd-sidebar"',
+                        '<div class="bd-sidebar-primary bd-sidebar" role="complementary" aria-label="Book contents"', 1)
+    return text
+
+
+def _fix_pages(out: Path) -> None:
+    for page in out.rglob("*.html"):
+        if page.relative_to(out).parts[0] in ("_static", "_vendor", "_sources", "_images"):
+            continue
+        text = page.read_text(encoding="utf-8")
+        fixed = fix_page(text, page)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def _prerender_math(app, exception):
     if exception is not None or app.builder.format != "html":
         return
+    _fix_pages(Path(app.builder.outdir))
+    import vaebook_icons  # site/, on sys.path as a local extension's folder
+
+    try:
+        vaebook_icons.write_icons(Path(app.builder.outdir))
+    except RuntimeError as err:
+        raise ExtensionError(str(err)) from err
     node = shutil.which("node")
     if node is None:
         raise ExtensionError("vaebook_site: Node.js (`node`) is needed to typeset the book's math at build time")
@@ -215,6 +304,10 @@ def _share(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.connect("html-page-context", _share, priority=850)
+    app.connect("builder-inited", _copy_static)
+    app.add_css_file("vaebook.css")
+    app.add_js_file("vaebook-a11y.js", loading_method="defer")
+    app.connect("html-page-context", _describe)
     app.connect("html-page-context", _drop_mathjax, priority=880)
     app.connect("html-page-context", _dedupe, priority=900)
     app.connect("build-finished", _prerender_math)

@@ -258,15 +258,58 @@ def check_chapter_page(browser, site_url, screenshots, doc) -> dict:
         assert not widgets["errorText"], f"{doc}: a widget shows 'Error displaying widget'"
         log.check(doc)
         assert any(r.startswith(site_url) for r in log.requests), f"{doc}: nothing was loaded"
-        return {"equations": maths["n"], "widgets": widgets["n"]}
+        return {"equations": maths["n"], "widgets": widgets["n"], "axe": axe_check(page, doc)}
     finally:
         page.context.close()
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@functools.lru_cache(maxsize=1)
+def axe_source() -> str:
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `npm ci` (make vendor does)")
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_run(page, only: list[str] | None = None) -> list[dict]:
+    """axe-core's violations on the page as it is now: [{id, impact, n, where}]."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source())
+    return page.evaluate("""async (only) => {
+        const opts = {resultTypes: ['violations']};
+        if (only) opts.runOnly = {type: 'rule', values: only};
+        const r = await axe.run(document, opts);
+        return r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length,
+                                       where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""", only)
+
+
+def axe_check(page, doc: str) -> dict:
+    """axe-core (WCAG 2.0-2.2 A/AA and best practices) on the rendered page with its widgets,
+    then its colours again in the theme's dark mode (as a reader whose system is dark gets it):
+    no critical or serious violation. Returns {impact: nodes} of the rest."""
+    light = axe_run(page)
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")  # no fades
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("() => document.documentElement.dataset.theme === 'dark' && "
+                           "getComputedStyle(document.body).backgroundColor !== 'rgb(255, 255, 255)'")
+    dark = axe_run(page, ["color-contrast"])
+    bad = [(mode, v) for mode, vs in (("light", light), ("dark", dark)) for v in vs
+           if v["impact"] in ("critical", "serious")]
+    assert not bad, f"{doc}: axe finds critical or serious violations:\n" + "\n".join(map(str, bad))
+    out = {}
+    for v in light:
+        out[v["impact"]] = out.get(v["impact"], 0) + v["n"]
+    return out
 
 
 def test_every_chapter_page_renders_offline(browser, site_url, screenshots):
     totals = {}
     for doc in chapter_files():
         totals[doc] = check_chapter_page(browser, site_url, screenshots, doc)
+    print("per page (equations, widgets, axe's remaining minor/moderate nodes):", totals)
     # the check must have something to check: the book has equations and widgets somewhere
     assert sum(t["equations"] for t in totals.values()) > 0, f"no equation on any page: {totals}"
     assert sum(t["widgets"] for t in totals.values()) > 0, f"no widget on any page: {totals}"
