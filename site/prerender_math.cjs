@@ -60,6 +60,9 @@ require("mathjax").init({
           throw new Error(`${path.relative(outdir, file)}: TeX error "${err.message}" in\n${source}`);
         }
         n += 1;
+        // a display equation wider than the column scrolls in its box: reachable from the
+        // keyboard (WCAG 2.1.1), as MathJax in the browser puts every equation in the tab order
+        if (inline === undefined) adaptor.setAttribute(node, "tabindex", "0");
         return adaptor.outerHTML(node);
       });
       return `<${tag} class="math notranslate nohighlight"${attrs}>${typeset}</${tag}>`;
