@@ -31,7 +31,7 @@ state when the widget comes near the viewport.
 **Corrections to the theme's pages** (accessibility, phones): ``site/static/vaebook.css`` and
 ``vaebook-a11y.js`` on every page (see their comments); a ``<meta name="description">`` per
 page (its first paragraph); every built page's PNG images get their width and height (no layout
-shift when they load), the bibliography's entries the ``listitem`` role their ``role="list"``
+shift when they load; the book's figures load lazily, when the reader nears them), the bibliography's entries the ``listitem`` role their ``role="list"``
 parent requires (docutils writes the deprecated ``doc-biblioentry``), and the theme's primary
 sidebar a landmark; only the icons the site shows instead of the theme's 1.5 MB Font Awesome
 (site/vaebook_icons.py).
@@ -142,7 +142,9 @@ def fix_page(text: str, page: Path) -> str:
         size = _png_size(src) if src.is_file() else None
         if size is None:
             return m.group(0)
-        return f'<img {m.group(1)}src="{m.group(2)}"{m.group(3)} width="{size[0]}" height="{size[1]}" {m.group(4)}>'
+        lazy = ' loading="lazy" decoding="async"' if "_images/" in m.group(2) else ""
+        return (f'<img {m.group(1)}src="{m.group(2)}"{m.group(3)} width="{size[0]}" height="{size[1]}"'
+                f'{lazy} {m.group(4)}>')
 
     text = IMG.sub(sized, text)
     text = text.replace('role="doc-biblioentry"', 'role="listitem"')

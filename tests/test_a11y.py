@@ -1,4 +1,4 @@
-"""Every built page has a description and an icon (axe-core itself runs on every rendered page in
+"""Every built page has a description and an icon, and its figures their size (axe-core itself runs on every rendered page in
 tests/test_site.py, where each page is opened once).
 """
 from __future__ import annotations
@@ -20,4 +20,6 @@ def test_every_page_has_a_description_and_an_icon(built_site):
         assert m and len(m.group(1)) >= 20, f"{rel}: no description"
         assert "\\" not in m.group(1), f"{rel}: TeX in its description: {m.group(1)!r}"
         assert re.search(r'<link rel="icon"[^>]*href="[^"]+"', html), f"{rel}: no favicon"
+        for img in re.findall(r"<img [^>]*_images/[^>]*>", html):  # no layout shift, loaded when near
+            assert re.search(r'width="\d+" height="\d+"', img) and 'loading="lazy"' in img, f"{rel}: {img[:120]}"
     assert (built_site / "favicon.ico").is_file(), "no /favicon.ico (browsers ask for it on the redirect page)"
