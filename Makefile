@@ -53,7 +53,7 @@ lock:
 	$(if $(wildcard $(VENV)/bin/uv),$(VENV)/bin/uv,uv) pip compile requirements.txt --universal --python-version 3.11 --no-emit-package vaebook \
 	    --custom-compile-command "make lock" -o requirements.lock
 
-## vendor: the site's browser assets (MathJax, require.js, widget manager, anywidget), from npm
+## vendor: the site's browser assets (the fonts of the math, typeset at build time), from npm
 ##         (package-lock.json, `npm ci`) and the installed Python packages, into _site_assets/
 NPM_STAMP    := node_modules/.npm-ci-stamp
 VENDOR_STAMP := _site_assets/_vendor/versions.json
@@ -61,7 +61,7 @@ vendor: $(VENDOR_STAMP)
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NPM_STAMP)
-$(VENDOR_STAMP): $(STAMP) $(NPM_STAMP) scripts/vendor_assets.py site/widgets-config.js
+$(VENDOR_STAMP): $(STAMP) $(NPM_STAMP) scripts/vendor_assets.py
 	$(PY) scripts/vendor_assets.py
 
 ## book: build the static site into _build/html (cached: only changed notebooks re-execute)

@@ -4,9 +4,11 @@ Usage: python benchmarks/bench_widgets.py [--site _build/html] [--moves N]
 
 For every page of the book's chapters this prints
 
-* its weight: the HTML (which holds the widgets' saved state) plus every image it shows from
-  the site (``_images/``); the shared theme, MathJax and widget-manager files, fetched once for
-  the whole site, are not counted (budget: 1.5 MB per page);
+* its weight: the HTML, every image it shows from the site (``_images/``) and its widgets'
+  saved state (``_static/vaebook-widgets/state-*.json``, fetched as each widget nears the
+  viewport), uncompressed; the shared theme and widget-code files, fetched once for the whole
+  site, are not counted (budget: 1.5 MB per page). What a reader's browser actually transfers,
+  compressed and before any interaction, is bench_lighthouse.py's "kB sent";
 * the median and largest redraw time of its widgets in headless Chromium: each slider of each
   :class:`vaebook.widgets.InteractiveFigure` is moved ``N`` times with the keyboard, and the time
   from the key's input event to the end of the redraw (figure.js records it) is collected
@@ -43,17 +45,24 @@ def chapter_pages(site: Path) -> list[str]:
     return sorted(p.relative_to(site).with_suffix("").as_posix() for p in (site / "book").glob("*.html"))
 
 
-def figure_count(html: str) -> int:
-    """How many InteractiveFigure models the page's saved widget state holds."""
-    m = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S)
+def widget_states(site: Path, doc: str) -> dict[str, Path]:
+    """{model_id: its state file} from the page's widget manifest (site/vaebook_site.py)."""
+    page = site / f"{doc}.html"
+    m = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>',
+                  page.read_text(encoding="utf-8"), re.S)
     if not m:
-        return 0
-    return sum(1 for w in json.loads(m.group(1))["state"].values()
-               if w.get("model_module") == "anywidget" and "tables" in w["state"])
+        return {}
+    return {k: (page.parent / e["href"]).resolve() for k, e in json.loads(m.group(1))["state"].items()}
+
+
+def figure_count(site: Path, doc: str) -> int:
+    """How many InteractiveFigure models the page shows."""
+    return sum(1 for f in widget_states(site, doc).values()
+               if "tables" in json.loads(f.read_text(encoding="utf-8")))
 
 
 def page_weight(site: Path, doc: str) -> tuple[int, int]:
-    """(bytes of the HTML, bytes of the site's own images it shows)."""
+    """(bytes of the HTML, bytes of the site's own images it shows and of its widgets' state)."""
     html_path = site / f"{doc}.html"
     html = html_path.read_text(encoding="utf-8")
     images = set()
@@ -63,7 +72,8 @@ def page_weight(site: Path, doc: str) -> tuple[int, int]:
         path = (html_path.parent / src).resolve()
         if path.is_file() and "_static" not in path.parts:
             images.add(path)
-    return len(html.encode("utf-8")), sum(p.stat().st_size for p in images)
+    states = set(widget_states(site, doc).values())  # fetched when each widget nears the viewport
+    return len(html.encode("utf-8")), sum(p.stat().st_size for p in images | states)
 
 
 def latencies(page, moves: int) -> list[float]:
@@ -108,11 +118,15 @@ def main(site: Path, moves: int) -> None:
         browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
         for doc in chapter_pages(site):
             html, images = page_weight(site, doc)
-            n = figure_count((site / f"{doc}.html").read_text(encoding="utf-8"))
+            n = figure_count(site, doc)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(url + f"{doc}.html", wait_until="load")
             times = []
-            if n:
+            if n:  # widgets render when they near the viewport (site/widgets.js): visit each
+                for i in range(page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()):
+                    page.evaluate("(i) => document.querySelectorAll('script[type=\"application/vnd.jupyter."
+                                  "widget-view+json\"]')[i].parentNode.scrollIntoView()", i)
+                    page.wait_for_timeout(50)
                 page.wait_for_function(f"() => Array.from(document.querySelectorAll('.vaebook-figure'))"
                                        f".filter((r) => r.dataset.frames).length === {n}", timeout=60_000)
                 times = latencies(page, moves)

@@ -5,15 +5,12 @@ Usage: python scripts/vendor_assets.py        (``make vendor``; ``make book`` an
 The site needs no CDN: every third-party file comes from a package registry at build time and
 is copied here; none is committed. ``_config.yml`` serves the folder through ``html_extra_path``
 (so Jupyter Book does not inject it into every page, as it would anything under ``_static``),
-and points ``mathjax_path`` and ``nb_ipywidgets_js`` at it.
+and site/vaebook_site.py links the math's stylesheet (which it writes there) from every page.
+The widgets need nothing from here: site/widgets.js is the site's own widget runtime.
 
 =======================  ==========================================================
-_vendor/mathjax/          MathJax 3 (npm ``mathjax``): tex-mml-chtml.js, fonts, extensions
-_vendor/require.js        require.js (npm ``requirejs``)
-_vendor/html-manager/     the widgets' HTML manager (npm ``@jupyter-widgets/html-manager``):
-                          embed-amd.js and its icon fonts
-_vendor/anywidget/        anywidget's AMD module, from the installed Python package (PyPI)
-_vendor/widgets-config.js the book's own require.js paths (site/)
+favicon.ico               the book's icon at the site's root (drawn like site/favicon.svg)
+_vendor/mathjax/          MathJax 3's fonts (npm ``mathjax``): the build typesets every equation
 =======================  ==========================================================
 
 The npm packages are installed by ``npm ci`` from package-lock.json (the Makefile runs it).
@@ -29,8 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
 OUT = ROOT / "_site_assets" / "_vendor"
 
-MATHJAX_PARTS = ["tex-mml-chtml.js", "input", "output/chtml", "a11y", "ui", "adaptors", "sre"]
-FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".eot", ".svg")
+MATHJAX_PARTS = ["output/chtml/fonts/woff-v2"]  # the fonts of the math typeset at build time (site/)
 
 
 def _package_dir(name: str) -> Path:
@@ -68,30 +64,22 @@ def vendor() -> dict[str, str]:
     _licence(mathjax, OUT / "mathjax")
     versions["mathjax"] = json.loads((mathjax / "package.json").read_text())["version"]
 
-    requirejs = _package_dir("requirejs")
-    _copy(requirejs / "require.js", OUT / "require.js")
-    versions["requirejs"] = json.loads((requirejs / "package.json").read_text())["version"]
-
-    manager = _package_dir("@jupyter-widgets/html-manager")
-    dist = manager / "dist"
-    _copy(dist / "embed-amd.js", OUT / "html-manager" / "embed-amd.js")
-    for f in dist.iterdir():
-        if f.suffix in FONT_SUFFIXES or f.name.endswith(".LICENSE.txt"):
-            _copy(f, OUT / "html-manager" / f.name)
-    _licence(manager, OUT / "html-manager")
-    versions["@jupyter-widgets/html-manager"] = json.loads((manager / "package.json").read_text())["version"]
-
-    import anywidget  # the Python package ships its AMD module for classic notebooks / embedding
-
-    amd = Path(anywidget.__file__).parent / "nbextension" / "index.js"
-    if not amd.exists():
-        raise SystemExit(f"vendor_assets: anywidget {anywidget.__version__} has no {amd}")
-    _copy(amd, OUT / "anywidget" / "index.js")
-    versions["anywidget"] = anywidget.__version__
-
-    _copy(ROOT / "site" / "widgets-config.js", OUT / "widgets-config.js")
+    favicon(OUT.parent / "favicon.ico")
     (OUT / "versions.json").write_text(json.dumps(versions, indent=1) + "\n")
     return versions
+
+
+def favicon(path: Path) -> None:
+    """/favicon.ico, drawn like site/favicon.svg (which every page links): a browser asks for
+    /favicon.ico on a page that names no icon, such as Jupyter Book's root redirect page."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((0, 0, 63, 63), radius=12, fill="#1f4e79")
+    font = ImageFont.load_default(size=26)
+    draw.text((32, 33), "VAE", font=font, fill="#ffffff", anchor="mm")
+    img.save(path, sizes=[(16, 16), (32, 32), (48, 48), (64, 64)])
 
 
 def main() -> int:

@@ -6,7 +6,8 @@ package. Nothing downloads a browser, and the browser runs with its background n
 so any request that leaves 127.0.0.1 is the page's own doing and fails the test.
 
 For every chapter page: no console errors, no failed or external requests, every equation
-typeset by MathJax, every widget rendered by the widgets' HTML manager. On every page, every
+typeset (at build time: no MathJax in the browser), every widget rendered by the site's widget
+runtime (site/widgets.js, which renders a widget when it scrolls near the viewport). On every page, every
 control of every :class:`vaebook.widgets.InteractiveFigure` (found in the built HTML's widget
 state, not by name) is moved with the keyboard or chosen from its drop-down, with no kernel: the
 picture must change and the readout, curves and images must be the ones Python computed for
@@ -84,22 +85,23 @@ def open_page(browser, site_url: str, doc: str):
     page = context.new_page()
     log = PageLog(page, site_url)
     page.goto(site_url + f"{doc}.html", wait_until="load", timeout=TIMEOUT_MS)
-    # MathJax 3 typesets after load; wait for its startup promise (if the page has math).
-    page.wait_for_function(
-        "() => !document.querySelector('.math') || "
-        "(window.MathJax && MathJax.startup && MathJax.startup.promise && "
-        " MathJax.startup.promise.then(() => true))", timeout=TIMEOUT_MS)
-    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
-    # Every widget view tag gets a rendered view in the div the HTML manager puts before it.
-    try:
-        page.wait_for_function(
-            f"""() => Array.from(document.querySelectorAll('script[type="{WIDGET_VIEW}"]'))
-                 .every(s => {{ const d = s.previousElementSibling;
+    # The math is typeset at build time. Widgets render when they come near the viewport
+    # (site/widgets.js): scroll to each in turn and wait until it is drawn.
+    n_views = page.locator(f'script[type="{WIDGET_VIEW}"]').count()
+    for i in range(n_views):
+        page.evaluate(f"""(i) => document.querySelectorAll('script[type="{WIDGET_VIEW}"]')[i]
+                           .parentNode.scrollIntoView({{block: 'center'}})""", i)
+        try:
+            page.wait_for_function(
+                f"""(i) => {{ const d = document.querySelectorAll('script[type="{WIDGET_VIEW}"]')[i]
+                                 .previousElementSibling;
                    return d && d.classList.contains('widget-subarea') &&
-                          d.firstElementChild && d.getBoundingClientRect().height > 0; }})""",
-            timeout=TIMEOUT_MS)
-    except Exception:  # report what is missing below, with the page's errors
-        pass
+                          !d.classList.contains('vaebook-widget-pending') &&
+                          d.firstElementChild && d.getBoundingClientRect().height > 0; }}""",
+                arg=i, timeout=TIMEOUT_MS)
+        except Exception:  # report what is missing below, with the page's errors
+            break
+    page.evaluate("() => window.scrollTo(0, 0)")
     # every figure has drawn its first frame, every LiveDecoder its first readout
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.vaebook-figure')).every(r => r.dataset.frames)"
@@ -114,7 +116,8 @@ def math_report(page) -> dict:
         const bad = all.filter(e => !e.querySelector('mjx-container'))
                        .map(e => e.textContent.slice(0, 80));
         return {n: all.length, untypeset: bad,
-                errors: document.querySelectorAll('mjx-merror').length};
+                errors: document.querySelectorAll('mjx-merror').length,
+                typesetInBrowser: typeof window.MathJax !== 'undefined'};
     }""")
 
 
@@ -131,17 +134,26 @@ def widget_report(page) -> dict:
     }}""")
 
 
-def widget_states(html: str) -> dict:
-    """The saved widget state of a built page: {model_id: {model_name, model_module, state}}."""
+def widget_manifest(html: str) -> dict:
+    """The widget manifest a built page carries: {model_id: {model_name, model_module, href}}."""
     m = re.search(rf'<script type="{re.escape(WIDGET_STATE)}">(.*?)</script>', html, re.S)
     if not m:
         return {}
     return json.loads(m.group(1))["state"]  # myst-nb escapes "</script>" as "<\\/script>": valid JSON
 
 
-def live_decoder_models(html: str) -> dict:
+def widget_states(html: str, page: Path) -> dict:
+    """The saved widget state of the built page ``page`` (whose text is ``html``):
+    {model_id: {model_name, model_module, state}}, each state read from the file the page's
+    manifest names (site/vaebook_site.py moves it there)."""
+    return {mid: {"model_name": e["model_name"], "model_module": e["model_module"],
+                  "state": json.loads((page.parent / e["href"]).read_text(encoding="utf-8"))}
+            for mid, e in widget_manifest(html).items()}
+
+
+def live_decoder_models(html: str, page: Path) -> dict:
     """The LiveDecoder models on a built page (anywidget models holding decoder layers)."""
-    return {mid: m["state"] for mid, m in widget_states(html).items()
+    return {mid: m["state"] for mid, m in widget_states(html, page).items()
             if m.get("model_module") == "anywidget" and "layers" in m["state"]
             and "likelihood" in m["state"]}
 
@@ -168,7 +180,7 @@ def live_pages(built_site: Path) -> dict[str, dict]:
         rel = page.relative_to(built_site)
         if rel.parts[0] in ("_static", "_vendor", "_sources"):
             continue
-        models = live_decoder_models(page.read_text(encoding="utf-8"))
+        models = live_decoder_models(page.read_text(encoding="utf-8"), page)
         if models:
             found[rel.with_suffix("").as_posix()] = models
     return found
@@ -185,21 +197,65 @@ def check_chapter_page(browser, site_url, screenshots, doc) -> dict:
         assert not maths["untypeset"], (f"{doc}: {len(maths['untypeset'])} of {maths['n']} "
                                         f"equations not typeset, e.g. {maths['untypeset'][:3]}")
         assert maths["errors"] == 0, f"{doc}: {maths['errors']} MathJax errors (mjx-merror)"
+        assert not maths["typesetInBrowser"], f"{doc}: MathJax was loaded (the math is typeset at build time)"
         widgets = widget_report(page)
         assert not widgets["missing"], (f"{doc}: {len(widgets['missing'])} of {widgets['n']} "
                                         f"widgets not rendered: {widgets['missing']}")
         assert not widgets["errorText"], f"{doc}: a widget shows 'Error displaying widget'"
         log.check(doc)
         assert any(r.startswith(site_url) for r in log.requests), f"{doc}: nothing was loaded"
-        return {"equations": maths["n"], "widgets": widgets["n"]}
+        return {"equations": maths["n"], "widgets": widgets["n"], "axe": axe_check(page, doc)}
     finally:
         page.context.close()
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@functools.lru_cache(maxsize=1)
+def axe_source() -> str:
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `npm ci` (make vendor does)")
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_run(page, only: list[str] | None = None) -> list[dict]:
+    """axe-core's violations on the page as it is now: [{id, impact, n, where}]."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source())
+    return page.evaluate("""async (only) => {
+        const opts = {resultTypes: ['violations']};
+        if (only) opts.runOnly = {type: 'rule', values: only};
+        const r = await axe.run(document, opts);
+        return r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length,
+                                       where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""", only)
+
+
+def axe_check(page, doc: str) -> dict:
+    """axe-core (WCAG 2.0-2.2 A/AA and best practices) on the rendered page with its widgets,
+    then its colours again in the theme's dark mode (as a reader whose system is dark gets it):
+    no critical or serious violation. Returns {impact: nodes} of the rest."""
+    light = axe_run(page)
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")  # no fades
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("() => document.documentElement.dataset.theme === 'dark' && "
+                           "getComputedStyle(document.body).backgroundColor !== 'rgb(255, 255, 255)'")
+    dark = axe_run(page, ["color-contrast"])
+    bad = [(mode, v) for mode, vs in (("light", light), ("dark", dark)) for v in vs
+           if v["impact"] in ("critical", "serious")]
+    assert not bad, f"{doc}: axe finds critical or serious violations:\n" + "\n".join(map(str, bad))
+    out = {}
+    for v in light:
+        out[v["impact"]] = out.get(v["impact"], 0) + v["n"]
+    return out
 
 
 def test_every_chapter_page_renders_offline(browser, site_url, screenshots):
     totals = {}
     for doc in chapter_files():
         totals[doc] = check_chapter_page(browser, site_url, screenshots, doc)
+    print("per page (equations, widgets, axe's remaining minor/moderate nodes):", totals)
     # the check must have something to check: the book has equations and widgets somewhere
     assert sum(t["equations"] for t in totals.values()) > 0, f"no equation on any page: {totals}"
     assert sum(t["widgets"] for t in totals.values()) > 0, f"no widget on any page: {totals}"
@@ -264,9 +320,9 @@ def test_live_decoder_runs_in_the_browser(browser, site_url, screenshots, built_
             page.context.close()
 
 
-def figure_models(html: str) -> dict:
+def figure_models(html: str, page: Path) -> dict:
     """The InteractiveFigure models on a built page (anywidget models holding frame tables)."""
-    return {mid: m["state"] for mid, m in widget_states(html).items()
+    return {mid: m["state"] for mid, m in widget_states(html, page).items()
             if m.get("model_module") == "anywidget" and "tables" in m["state"]
             and "control_specs" in m["state"]}
 
@@ -275,7 +331,8 @@ def figure_pages(built_site: Path) -> dict[str, dict]:
     """{doc: InteractiveFigure models} for every chapter page that shows one."""
     found = {}
     for doc in chapter_files():
-        models = figure_models((built_site / f"{doc}.html").read_text(encoding="utf-8"))
+        page = built_site / f"{doc}.html"
+        models = figure_models(page.read_text(encoding="utf-8"), page)
         if models:
             found[doc] = models
     return found
@@ -428,7 +485,8 @@ def test_widget_code_is_stored_once_per_site(built_site):
     per_class, pages = {}, 0
     for doc in chapter_files():
         html = (built_site / f"{doc}.html").read_text(encoding="utf-8")
-        models = {k: m for k, m in widget_states(html).items() if m.get("model_module") == "anywidget"}
+        models = {k: m for k, m in widget_states(html, built_site / f"{doc}.html").items()
+                  if m.get("model_module") == "anywidget"}
         if not models:
             continue
         pages += 1
@@ -451,3 +509,95 @@ def test_widget_code_is_stored_once_per_site(built_site):
     assert pages >= 2, f"only {pages} chapter pages have widgets"
     assert per_class and all(len(files) == 1 for files in per_class.values()), (
         f"one shared module per widget class: {per_class}")
+
+
+# ----------------------------------------------------------------------------------------------
+# Math typeset at build time, and the small widget runtime (site/vaebook_site.py)
+# ----------------------------------------------------------------------------------------------
+MATH_ELEMENT = re.compile(r'<(span|div) class="math notranslate nohighlight"[^>]*>(.*?)</\1>', re.S)
+
+
+def _prose(html: str) -> str:
+    """A page's text outside scripts, code blocks and math elements."""
+    html = re.sub(r"<(script|style|pre)\b.*?</\1>", "", html, flags=re.S)
+    html = re.sub(r'<div class="math notranslate nohighlight".*?</div>', "", html, flags=re.S)
+    return re.sub(r'<span class="math notranslate nohighlight">.*?</span>', "", html, flags=re.S)
+
+
+def test_every_equation_is_typeset_at_build_time(built_site):
+    """Every math element of every page holds MathJax's markup (with its MathML for screen
+    readers) and no TeX is left for a browser to typeset; no page loads MathJax."""
+    counts = {}
+    for doc in chapter_files():
+        html = (built_site / f"{doc}.html").read_text(encoding="utf-8")
+        elements = [m.group(2) for m in MATH_ELEMENT.finditer(html)]
+        raw = [e for e in elements if "<mjx-container" not in e or re.search(r"\\\(|\\\[", e.split("<mjx-container")[0])]
+        assert not raw, f"{doc}: {len(raw)} of {len(elements)} equations not typeset, e.g. {raw[0][:120]!r}"
+        assert all("<mjx-assistive-mml" in e for e in elements), f"{doc}: an equation without MathML"
+        assert "mjx-merror" not in html and 'mathcolor="red"' not in html, f"{doc}: a TeX error"
+        assert "mathjax/tex-" not in html and "window.MathJax" not in html, f"{doc}: loads MathJax"
+        stray = re.findall(r".{30}(?:\\\(|\\\[|\$\$|\\begin\{).{30}", _prose(html))
+        assert not stray, f"{doc}: TeX outside any math element: {stray[:3]}"
+        if elements:
+            assert '_vendor/math.css"' in html, f"{doc}: math without its stylesheet"
+        counts[doc] = len(elements)
+    css = (built_site / "_vendor" / "math.css").read_text(encoding="utf-8")
+    fonts = set(re.findall(r'url\("([^"]+\.woff)"\)', css))
+    assert fonts and all((built_site / "_vendor" / f).is_file() for f in fonts), "math fonts missing"
+    # chapter 3 numbers its equations; each number and its links survive the typesetting
+    ch3 = (built_site / "book" / "03_kl_elbo.html").read_text(encoding="utf-8")
+    numbered = re.findall(r'<div class="math notranslate nohighlight" id="(equation-[^"]+)">\s*'
+                          r'<span class="eqno">\(3\.\d+\)', ch3)
+    assert len(numbered) >= 5, f"chapter 3: only {len(numbered)} numbered equations"
+    assert counts["book/03_kl_elbo"] >= 200, counts
+
+
+def test_pages_load_no_widget_manager_and_carry_no_widget_data(built_site):
+    """Pages with widgets load the site's small runtime as a module (never blocking the first
+    paint), not the HTML manager or require.js, and carry only a manifest of the widgets'
+    state files; every file the manifest names exists."""
+    pages = 0
+    for doc in chapter_files():
+        page = built_site / f"{doc}.html"
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r'src="[^"]*(embed-amd|require)\.js', html), f"{doc}: loads the HTML manager"
+        manifest = widget_manifest(html)
+        if not manifest:
+            continue
+        pages += 1
+        runtime = re.findall(r'<script type="module" src="([^"?]+runtime-[0-9a-f]+\.js)', html)
+        assert len(runtime) == 1 and (page.parent / runtime[0]).stat().st_size < 8000, f"{doc}: runtime {runtime}"
+        m = re.search(rf'<script type="{re.escape(WIDGET_STATE)}">(.*?)</script>', html, re.S)
+        assert len(m.group(1)) < 100 + 200 * len(manifest), f"{doc}: {len(m.group(1))} bytes of inline widget state"
+        for entry in manifest.values():
+            assert (page.parent / entry["href"]).is_file(), f"{doc}: {entry['href']} missing"
+    assert pages >= 2, f"only {pages} pages with widgets"
+
+
+def test_widget_state_is_fetched_only_near_the_viewport(browser, site_url, built_site):
+    """On opening chapter 7 (widgets far below its first screen) no widget state is fetched;
+    scrolling to a widget fetches its state and draws it."""
+    doc = "book/07_generator" if "book/07_generator" in chapter_files() else next(iter(figure_pages(built_site)))
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log = PageLog(page, site_url)
+    try:
+        page.goto(site_url + f"{doc}.html", wait_until="load", timeout=TIMEOUT_MS)
+        page.wait_for_function("() => document.querySelectorAll('.widget-subarea').length > 0")
+        page.wait_for_timeout(300)  # let the observer report what is visible
+        first = page.evaluate(f"""() => Array.from(document.querySelectorAll('script[type="{WIDGET_VIEW}"]'))
+                                .map(s => s.parentNode.getBoundingClientRect().top)""")
+        fetched = [u for u in log.requests if "/state-" in u]
+        near = [t for t in first if t < 900 + 600]
+        assert len(fetched) == len(near), f"{doc}: {len(fetched)} states fetched on load, {len(near)} widgets near view"
+        assert len(near) < len(first), f"{doc}: every widget is near the first screen: nothing to test"
+        page.evaluate(f"""() => document.querySelectorAll('script[type="{WIDGET_VIEW}"]')[{len(first) - 1}]
+                           .parentNode.scrollIntoView()""")
+        page.wait_for_function(f"""() => {{ const s = document.querySelectorAll('script[type="{WIDGET_VIEW}"]');
+            const d = s[s.length - 1].previousElementSibling;
+            return !d.classList.contains('vaebook-widget-pending') && d.getBoundingClientRect().height > 50; }}""",
+                               timeout=TIMEOUT_MS)
+        assert len([u for u in log.requests if "/state-" in u]) > len(fetched)
+        log.check(doc)
+    finally:
+        context.close()

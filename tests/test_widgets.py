@@ -327,21 +327,17 @@ def test_widget_rejects_unknown_controls_and_keeps_off_grid_values(widgets):
 # Chromium: every control of every widget, on a page with no kernel
 # ----------------------------------------------------------------------------------------------
 def widget_page(ws: list[InteractiveFigure], folder: Path) -> Path:
-    """An HTML page showing ``ws`` the way the site does: saved widget state, the vendored
-    require.js, widget configuration and HTML manager, no kernel."""
+    """An HTML page showing ``ws`` the way the site does: saved widget state and the site's
+    widget runtime (site/widgets.js), no kernel."""
     from ipywidgets.embed import embed_data
 
-    if not (VENDOR / "html-manager" / "embed-amd.js").exists():
-        pytest.fail(f"the site's vendored assets are missing from {VENDOR}: run `make vendor`")
     data = embed_data(views=ws, drop_defaults=False)
-    shutil.copytree(VENDOR, folder / "_vendor", dirs_exist_ok=True)
-    shutil.copy(ROOT / "site" / "widgets-config.js", folder / "_vendor" / "widgets-config.js")
+    shutil.copy(ROOT / "site" / "widgets.js", folder / "widgets.js")
     views = "\n".join('<div class="cell"><script type="application/vnd.jupyter.widget-view+json">'
                       f"{json.dumps(v)}</script></div>" for v in data["view_specs"])
     (folder / "index.html").write_text(
         '<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
-        '<script src="_vendor/require.js"></script>\n<script src="_vendor/widgets-config.js"></script>\n'
-        '<script src="_vendor/html-manager/embed-amd.js"></script>\n'
+        '<script type="module" src="widgets.js"></script>\n'
         '<script type="application/vnd.jupyter.widget-state+json">'
         f'{json.dumps(data["manager_state"])}</script></head><body>{views}</body></html>')
     return folder / "index.html"
