@@ -31,7 +31,8 @@ state when the widget comes near the viewport.
 **Corrections to the theme's pages** (accessibility, phones): ``site/static/vaebook.css`` and
 ``vaebook-a11y.js`` on every page (see their comments); a ``<meta name="description">`` per
 page (its first paragraph); every built page's PNG images get their width and height (no layout
-shift when they load; the book's figures load lazily, when the reader nears them), the bibliography's entries the ``listitem`` role their ``role="list"``
+shift when they load; the book's figures load lazily, when the reader nears them), the
+bibliography's entries the ``listitem`` role their ``role="list"``
 parent requires (docutils writes the deprecated ``doc-biblioentry``), and the theme's primary
 sidebar a landmark; only the icons the site shows instead of the theme's 1.5 MB Font Awesome
 (site/vaebook_icons.py).

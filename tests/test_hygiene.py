@@ -40,7 +40,7 @@ TOOLS = {
 #: modules of this repository that are imported by name (not distributions)
 LOCAL = {"vaebook", "bookpaths", "browser", "numerics", "bench_configs", "bench_generator_models", "test_ch07",
          "vaebook_site", "vaebook_prose", "conftest", "evidence", "prose", "book_status", "reader_counts",
-         "bench_loss_models", "bench_seeds", "bench_playground", "generator_fixtures", "test_playground", "test_site"}
+         "bench_loss_models", "bench_seeds", "bench_playground", "generator_fixtures", "test_playground", "test_site", "vaebook_icons"}
 
 
 def imported_modules(source: str) -> set[str]:

@@ -374,7 +374,6 @@ def test_bad_settings_raise_clear_errors(kwargs, message):
 # Browser: the helper takes a page URL, so every engine the site tests use can run it
 # ----------------------------------------------------------------------------------------------
 ROOT = Path(__file__).resolve().parent.parent
-VENDOR = ROOT / "_site_assets" / "_vendor"
 TIMEOUT_MS = 30_000
 # pydata-sphinx-theme's dark mode (html[data-theme="dark"]) as it treats widget output: a dark
 # page, and each widget on a light card with dark text; JupyterLab's dark theme: light text
@@ -385,23 +384,19 @@ DARK_THEME = ('html[data-theme="dark"] body { background: #121212; color: #ced6d
 
 
 def playground_page(folder: Path, widget: pg.Playground, theme: str = "light") -> Path:
-    """A page showing ``widget`` the way the site does (saved widget state, the vendored
-    require.js, widget configuration and HTML manager, no kernel), in the light or dark theme."""
+    """A page showing ``widget`` the way the site does (saved widget state and the site's widget
+    runtime, site/widgets.js, no kernel), in the light or dark theme."""
     from ipywidgets.embed import embed_data
 
-    if not (VENDOR / "html-manager" / "embed-amd.js").exists():
-        pytest.fail(f"the site's vendored assets are missing from {VENDOR}: run `make vendor`")
     data = embed_data(views=[widget], drop_defaults=False)
-    shutil.copytree(VENDOR, folder / "_vendor", dirs_exist_ok=True)
-    shutil.copy(ROOT / "site" / "widgets-config.js", folder / "_vendor" / "widgets-config.js")
+    shutil.copy(ROOT / "site" / "widgets.js", folder / "widgets.js")
     (view,) = data["view_specs"]
     page = folder / f"{theme}.html"
     page.write_text(
         f'<!DOCTYPE html><html data-theme="{theme}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<link rel="icon" href="data:,"><style>{DARK_THEME} body {{ margin: 8px; }}</style>\n'
-        '<script src="_vendor/require.js"></script>\n<script src="_vendor/widgets-config.js"></script>\n'
-        '<script src="_vendor/html-manager/embed-amd.js"></script>\n'
+        '<script type="module" src="widgets.js"></script>\n'
         '<script type="application/vnd.jupyter.widget-state+json">'
         f'{json.dumps(data["manager_state"])}</script></head><body><main><h1>Playground</h1>'
         '<div class="cell"><script type="application/vnd.jupyter.widget-view+json">'

@@ -6,6 +6,11 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const b of document.querySelectorAll(".search-button-field[aria-label]")) {
     b.removeAttribute("aria-label"); // its visible text ("Search Ctrl+K") is its name
   }
+  // myst-nb names every folded cell "Toggle hidden content"; its visible label ("Evidence: ...")
+  // is the better name
+  for (const s of document.querySelectorAll('details > summary[aria-label="Toggle hidden content"]')) {
+    s.removeAttribute("aria-label");
+  }
   const modes = { light: "Light", dark: "Dark", auto: "System Settings" };
   const name = () => {
     const mode = document.documentElement.dataset.mode || "auto";
