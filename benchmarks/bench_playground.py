@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_playground.py [--repeat N] [--site _build/html]
 
-Opens a page holding the playground (saved widget state and the site's vendored widget manager,
+Opens a page holding the playground (saved widget state and the site's widget runtime,
 no kernel) in headless Chromium, presses Train and lets the baseline configuration run its
 500 epochs (2000 points, batches of 64: 16,000 steps). Prints, for each run:
 
@@ -101,7 +101,8 @@ def node_seconds(pg) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "package.json").write_text('{"type": "module"}')
-        (folder / "bundle.js").write_text(pg.bundle())
+        from vaebook.widgets.frontend import esm
+        (folder / "bundle.js").write_text(esm("playground_engine.js"))   # the engine as the page gets it
         (folder / "widths.json").write_text(json.dumps(pg.ziggurat_widths().tolist()))
         (folder / "run.js").write_text(NODE_RUN)
         out = subprocess.run([shutil.which("node"), "run.js"], capture_output=True, text=True, cwd=folder,
