@@ -54,6 +54,18 @@ def node_path() -> str:
     return node
 
 
+def run_node_json(folder: Path, script: str, payload):
+    """Run the ES module ``folder/script`` in Node with ``payload`` as JSON on its standard
+    input; return the JSON it writes to standard output (a failure shows Node's stderr)."""
+    import json
+    import subprocess
+
+    proc = subprocess.run([node_path(), script], input=json.dumps(payload), capture_output=True,
+                          text=True, cwd=folder, timeout=120)
+    assert proc.returncode == 0, f"node failed:\n{proc.stderr}"
+    return json.loads(proc.stdout)
+
+
 #: the machine runs x86-64, where the numerical platform is pinned (numerics.env)
 X86 = platform.machine().lower() in ("x86_64", "amd64")
 x86_only = pytest.mark.skipif(not X86, reason="the pinned platform is defined for x86-64 only")

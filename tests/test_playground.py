@@ -25,7 +25,6 @@ import importlib
 import json
 import re
 import shutil
-import subprocess
 import threading
 from pathlib import Path
 
@@ -34,7 +33,7 @@ import pytest
 
 import vaebook as vb
 import vaebook.widgets  # noqa: F401  (the package exports the function playground, so:)
-from bookpaths import node_path
+from bookpaths import run_node_json
 
 pg = importlib.import_module("vaebook.widgets.playground")   # the module
 from vaebook.widgets.frontend import esm  # noqa: E402
@@ -58,10 +57,7 @@ def node_run(tmp_path: Path, body: str, payload) -> object:
               'const input = JSON.parse(fs.readFileSync(0, "utf8"));\n'
               f'{body}\n')
     (tmp_path / "run.js").write_text(script)
-    proc = subprocess.run([node_path(), "run.js"], input=json.dumps(payload), capture_output=True,
-                          text=True, cwd=tmp_path, timeout=120)
-    assert proc.returncode == 0, f"node failed:\n{proc.stderr}"
-    return json.loads(proc.stdout)
+    return run_node_json(tmp_path, "run.js", payload)
 
 
 def js_config(config: vb.VAEConfig) -> dict:

@@ -22,7 +22,6 @@ import functools
 import http.server
 import json
 import shutil
-import subprocess
 import threading
 from pathlib import Path
 
@@ -30,7 +29,7 @@ import numpy as np
 import pytest
 from test_ch07 import digits_model, mixture_model  # noqa: F401  (fixtures)
 
-from bookpaths import node_path
+from bookpaths import run_node_json
 from vaebook.exact import LinearGaussian
 from vaebook.widgets import (
     Choice,
@@ -73,10 +72,7 @@ def run_node(tmp_path: Path, body: str, payload) -> object:
               'process.stdin.on("end", () => {\n  const payload = JSON.parse(input);\n'
               f'{body}\n}});\n')
     (tmp_path / "run.mjs").write_text(script)
-    proc = subprocess.run([node_path(), "run.mjs"], input=json.dumps(payload), capture_output=True,
-                          text=True, cwd=tmp_path, timeout=120)
-    assert proc.returncode == 0, f"node failed:\n{proc.stderr}"
-    return json.loads(proc.stdout)
+    return run_node_json(tmp_path, "run.mjs", payload)
 
 
 # ----------------------------------------------------------------------------------------------
